@@ -1,0 +1,151 @@
+/* tm_stage.c — stage registry and the generic tamis_stage handle over a vtable. */
+#include "tm_common.h"
+
+#include <stdlib.h>
+
+static const tm_stage_vt *const registry[] = {
+    &tm_extract_stage, &tm_clean_stage, &tm_lang_stage, &tm_filter_stage, &tm_dedup_stage,
+};
+#define N_STAGES (sizeof registry / sizeof registry[0])
+
+static const char *const names[N_STAGES + 1] = {"extract", "clean", "lang", "filter", "dedup",
+                                                NULL};
+
+const char *const *tamis_stage_names(void) { return names; }
+
+struct tamis_stage {
+    const tm_stage_vt *vt;
+    void *cfg;  /* config struct described by vt->params */
+    void *self; /* created lazily on first use, so that every set() came first */
+    tamis_status create_status;
+    bool created;
+};
+
+static const tm_stage_vt *find(const char *name)
+{
+    for (size_t i = 0; i < N_STAGES; i++)
+        if (name && strcmp(registry[i]->name, name) == 0)
+            return registry[i];
+    return NULL;
+}
+
+tamis_status tamis_stage_new(tamis_stage **out, const char *name, tamis_error *err)
+{
+    *out = NULL;
+    const tm_stage_vt *vt = find(name);
+    if (!vt)
+        return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0,
+                      "unknown stage '%s' (extract, clean, lang, filter, dedup)",
+                      name ? name : "");
+    tamis_stage *s = tm_calloc(1, sizeof *s);
+    if (!s)
+        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    s->vt = vt;
+    s->cfg = tm_calloc(1, vt->cfg_size ? vt->cfg_size : 1);
+    if (!s->cfg) {
+        tm_free(s);
+        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    tamis_status st = tm_params_defaults(vt->params, s->cfg);
+    if (st != TAMIS_OK) {
+        tamis_stage_free(s);
+        return tm_err(err, st, NULL, 0, 0, "%s: bad default parameters", name);
+    }
+    *out = s;
+    return TAMIS_OK;
+}
+
+tamis_status tamis_stage_set(tamis_stage *s, const char *key, const char *value,
+                             tamis_error *err)
+{
+    if (s->created)
+        return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0,
+                      "%s.%s: parameters must be set before the first document",
+                      s->vt->name, key);
+    return tm_params_set(s->vt->params, s->cfg, s->vt->name, key, value, err);
+}
+
+static tamis_status ensure(tamis_stage *s, tamis_error *err)
+{
+    if (TM_LIKELY(s->created)) {
+        if (s->create_status != TAMIS_OK)
+            return tm_err(err, s->create_status, NULL, 0, 0, "%s: stage failed to start",
+                          s->vt->name);
+        return TAMIS_OK;
+    }
+    s->created = true;
+    s->create_status = s->vt->create(&s->self, s->cfg, err);
+    return s->create_status;
+}
+
+tamis_status tamis_stage_process(tamis_stage *s, tamis_doc *doc, tamis_error *err)
+{
+    tamis_status st = ensure(s, err);
+    if (st != TAMIS_OK)
+        return st;
+    return s->vt->process(s->self, doc, err);
+}
+
+int tamis_stage_is_corpus(const tamis_stage *s)
+{
+    return s->vt->is_corpus ? s->vt->is_corpus(s->cfg) : 0;
+}
+
+tamis_status tamis_stage_observe(tamis_stage *s, const tamis_doc *doc, tamis_error *err)
+{
+    tamis_status st = ensure(s, err);
+    if (st != TAMIS_OK)
+        return st;
+    return s->vt->observe ? s->vt->observe(s->self, doc, err) : TAMIS_OK;
+}
+
+tamis_status tamis_stage_finish(tamis_stage *s, tamis_error *err)
+{
+    tamis_status st = ensure(s, err);
+    if (st != TAMIS_OK)
+        return st;
+    return s->vt->finish ? s->vt->finish(s->self, err) : TAMIS_OK;
+}
+
+const char *tamis_stage_name(const tamis_stage *s) { return s->vt->name; }
+
+tamis_status tamis_stage_report(const tamis_stage *s, char **out)
+{
+    *out = NULL;
+    if (s->created && s->self && s->vt->report)
+        *out = s->vt->report(s->self);
+    return TAMIS_OK;
+}
+
+void tamis_stage_free(tamis_stage *s)
+{
+    if (!s)
+        return;
+    if (s->self && s->vt->destroy)
+        s->vt->destroy(s->self);
+    tm_params_free(s->vt->params, s->cfg);
+    tm_free(s->cfg);
+    tm_free(s);
+}
+
+tamis_status tamis_stage_params(const char *name, tamis_param_fn fn, void *ctx)
+{
+    const tm_stage_vt *vt = find(name);
+    if (!vt)
+        return TAMIS_ERR_ARG;
+    for (const tm_param *p = vt->params; p && p->key; p++)
+        fn(ctx, p->key, tm_param_type_name(p->type), p->def, p->help);
+    return TAMIS_OK;
+}
+
+const char *tm_data_dir(void)
+{
+    const char *e = getenv("TAMIS_DATA_DIR");
+    if (e && *e)
+        return e;
+#ifdef TAMIS_DATA_DIR_DEFAULT
+    return TAMIS_DATA_DIR_DEFAULT;
+#else
+    return "data";
+#endif
+}
