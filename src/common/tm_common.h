@@ -2,7 +2,8 @@
  * document struct, stage vtable and parameter tables. Not installed; stages include it,
  * the CLI never does (it sees only include/tamis.h).
  *
- * Dependency rule: src/common depends on nothing but libc; every other folder under src/
+ * Dependency rule: src/common depends on libc and the Unicode libraries (utf8proc, ICU)
+ * only; every other folder under src/
  * may use src/common and include/tamis.h, and no stage folder includes another stage's
  * headers (the pipeline composes them through the tamis_stage vtable).
  */

@@ -1,0 +1,59 @@
+/* tm_unicode.h — Unicode helpers every text stage shares: decoding, character classes,
+ * word iteration, normalisation (utf8proc), stop-word lists. One implementation so that
+ * clean, lang, filter and dedup agree on what a "word" is. */
+#ifndef TM_UNICODE_H
+#define TM_UNICODE_H
+
+#include "tm_common.h"
+
+/* Decodes one code point at *p (advancing it); invalid bytes yield 0xFFFD and advance 1. */
+int32_t tm_utf8_next(const char **p, const char *end);
+/* Encodes cp into out (4 bytes room); returns its length. */
+size_t tm_utf8_put(char *out, int32_t cp);
+
+/* Character classes (utf8proc categories). */
+bool tm_is_letter(int32_t cp);      /* L* and M* (marks belong to their letter) */
+bool tm_is_digit(int32_t cp);       /* Nd, Nl, No */
+bool tm_is_space(int32_t cp);       /* Zs, Zl, Zp, \t \n \r \v \f, U+200B */
+bool tm_is_punct(int32_t cp);       /* P* */
+bool tm_is_symbol(int32_t cp);      /* S* */
+bool tm_is_upper(int32_t cp);       /* Lu, Lt */
+
+/* Scripts that write without spaces between words (Han, Hiragana, Katakana, Thai, Lao,
+ * Khmer, Myanmar): word iteration splits them further (ICU word break where built). */
+bool tm_is_nospace_script(int32_t cp);
+
+/* Calls fn for each word of s[0..n): a maximal run of letters and digits, keeping inner
+ * apostrophes, hyphens and dots between letters/digits ("l'état", "e-mail", "3.14");
+ * runs of no-space scripts are segmented with ICU's dictionary word break. Returns the
+ * word count. fn may be NULL (count only). */
+typedef void (*tm_word_fn)(void *ctx, const char *w, size_t len);
+size_t tm_words(const char *s, size_t n, tm_word_fn fn, void *ctx);
+
+/* Normalisation flags for tm_normalize. */
+enum {
+    TM_NORM_CASEFOLD = 1,      /* full case fold (utf8proc) */
+    TM_NORM_STRIP_ACCENTS = 2, /* NFD then drop combining marks */
+    TM_NORM_DIGITS_ZERO = 4,   /* every digit -> '0' */
+    TM_NORM_PUNCT_SPACE = 8,   /* punctuation and symbols -> space */
+    TM_NORM_SPACES = 16,       /* collapse whitespace runs to one ' ', trim ends */
+    TM_NORM_NFKC = 32,         /* NFKC compatibility composition */
+    /* datatrove's text normalisation for dedup: lowercase, digits->0, punct->space,
+     * accents stripped, whitespace collapsed */
+    TM_NORM_DEDUP = 1 | 2 | 4 | 8 | 16
+};
+/* Appends the normalised form of s[0..n) to out. */
+tamis_status tm_normalize(tm_buf *out, const char *s, size_t n, unsigned flags);
+
+/* Stop words of a language (ISO 639-1 code) from data/stopwords/<lang>.txt, loaded once
+ * and cached for the process (thread-safe). NULL if there is no list for lang. */
+typedef struct tm_wordset tm_wordset;
+const tm_wordset *tm_stopwords(const char *lang);
+/* Membership test for a word as it appears in text (compared case-folded). */
+bool tm_wordset_has(const tm_wordset *ws, const char *w, size_t len);
+size_t tm_wordset_size(const tm_wordset *ws);
+/* A set built from a NUL-separated list in memory (caller frees with tm_wordset_free). */
+tm_wordset *tm_wordset_from_lines(const char *text, size_t n);
+void tm_wordset_free(tm_wordset *ws);
+
+#endif
