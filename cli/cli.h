@@ -91,4 +91,7 @@ typedef void (*cli_ini_fn)(void *ctx, const char *section, const char *key, cons
                            int line);
 int cli_ini_parse(const char *path, cli_ini_fn fn, void *ctx); /* 0 ok, -1 cannot read */
 
+/* Writes the self-contained HTML report of a run's stats JSON (via PATH.tmp). 0 or -1. */
+int cli_write_report(const char *path, const char *stats_json, const char *title);
+
 #endif

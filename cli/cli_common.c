@@ -142,6 +142,11 @@ int cli_parse_io(const cli_command *cmd, int argc, char **argv, cli_io *io)
             io->inputs[io->n_inputs++] = a;
             continue;
         }
+        if (a[0] == '-' && a[1] == 'j' && a[2]) { /* -j2 */
+            v = a + 2;
+            a = "-j";
+            i--;
+        }
         if (!strcmp(a, "--")) {
             only_inputs = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {

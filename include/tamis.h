@@ -58,7 +58,8 @@ typedef enum tamis_status {
     TAMIS_ERR_ARG = 8,         /* bad argument or unknown/invalid parameter */
     TAMIS_ERR_UNSUPPORTED = 9, /* format or feature not supported */
     TAMIS_ERR_LIMIT = 10,      /* depth or time budget exceeded while processing */
-    TAMIS_ERR_INTERNAL = 11    /* a bug: please report */
+    TAMIS_ERR_INTERNAL = 11,   /* a bug: please report */
+    TAMIS_ERR_CANCELLED = 12   /* stopped on request (tamis_pipeline_opts.cancel) */
 } tamis_status;
 
 /** Static English description of a status, never NULL. */
@@ -118,6 +119,11 @@ typedef enum tamis_field {
     TAMIS_F_CONTENT_TYPE,
     TAMIS_F_CHARSET,      /* declared charset of the payload, if any */
     TAMIS_F_HTTP_STATUS,  /* written as a JSON number */
+    TAMIS_F_LANG_TOP,     /* list: the top-3 languages as "code:score", best first */
+    TAMIS_F_LANG_PARAGRAPHS, /* list: "start-end:code:score" per paragraph (byte offsets in
+                              * the text) when paragraphs disagree with the document */
+    TAMIS_F_SCRIPT,       /* dominant script of the letters, ISO 15924 ("Latn", "Cyrl"…) */
+    TAMIS_F_CONTENT_LENGTH, /* WARC/ARC record block length in bytes: JSON number (readers) */
     TAMIS_F__COUNT
 } tamis_field;
 
@@ -327,6 +333,13 @@ typedef struct tamis_pipeline_opts {
     /* Called about once per second, and at the end. */
     void (*on_progress)(void *ctx, const tamis_progress *p);
     void *ctx;
+    /* If not NULL, checked between batches: non-zero stops the run with
+     * TAMIS_ERR_CANCELLED (e.g. set from a SIGINT handler). Unfinished outputs are left
+     * as *.tmp files, never under their final names. */
+    const volatile int *cancel;
+    /* Records per batch handed to the worker threads (0: 256). Memory in flight is at
+     * most two batches of documents plus each worker's current document. */
+    size_t batch_docs;
 } tamis_pipeline_opts;
 
 TAMIS_API void tamis_pipeline_opts_init(tamis_pipeline_opts *opts);
@@ -346,6 +359,15 @@ TAMIS_API tamis_status tamis_pipeline_add(tamis_pipeline *p, tamis_stage *stage)
 TAMIS_API tamis_status tamis_pipeline_run(tamis_pipeline *p, const char *const *inputs,
                                           size_t n_inputs, const char *output_path,
                                           tamis_stats *stats, tamis_error *err);
+/** Sharded, resumable run for crawls: input i becomes OUTDIR/part-NNNNN.jsonl.zst (and,
+ *  with write_dropped, OUTDIR/dropped/part-NNNNN.jsonl.zst); intermediate shards between
+ *  corpus passes live in OUTDIR/.tamis/; OUTDIR/stats.json is written at the end. Every
+ *  file is written as NAME.tmp and renamed when complete, so a run that was killed and is
+ *  started again with the same inputs and configuration redoes only unfinished shards and
+ *  produces byte-identical output. */
+TAMIS_API tamis_status tamis_pipeline_run_dir(tamis_pipeline *p, const char *const *inputs,
+                                              size_t n_inputs, const char *outdir,
+                                              tamis_stats *stats, tamis_error *err);
 TAMIS_API void tamis_pipeline_free(tamis_pipeline *p);
 
 /* ------------------------------------------------------------------------------------

@@ -159,7 +159,7 @@ struct tamis_doc {
     bool dup_keep;
     uint64_t dup_size;
     const char *dup_cluster; /* cluster id (id of the representative) */
-    uint64_t seq;            /* position in the run's input order, set by the pipeline */
+    uint64_t seq; /* position among the documents a corpus stage observed (see tm_stage_vt) */
 };
 
 /* Internal doc helpers (also usable by stages). */
@@ -174,6 +174,16 @@ tamis_status tm_doc_dropf(tamis_doc *doc, const char *fmt, ...) TM_PRINTF(2, 3);
 /* Serialises doc as one JSON object (no newline) appended to b (src/io/tm_json_out.c).
  * tm_buf_append errors inside are sticky in the sense that the final status reports them. */
 tamis_status tm_doc_json(const tamis_doc *doc, const tamis_writer_opts *opts, tm_buf *b);
+
+/* ---- run statistics beyond the public counters (src/common/tm_stats.c) */
+/* A document reached stage `stage` (funnel); dropped says whether the stage dropped it;
+ * seconds is the time the stage spent on it. */
+void tm_stats_stage(tamis_stats *st, const char *stage, bool dropped, double seconds);
+/* Histograms for the report: length, language, signals, duplicate cluster sizes. */
+void tm_stats_observe_doc(tamis_stats *st, const tamis_doc *doc);
+/* Sidecar persistence for resumable runs: a small text format, one counter per line. */
+tamis_status tm_stats_save(const tamis_stats *st, const char *path);
+tamis_status tm_stats_load(tamis_stats *st, const char *path);
 
 /* ---- parameters: each stage describes its config struct with a table; generic code
  * parses values, fills defaults, prints `tamis config --default`. */
@@ -205,7 +215,11 @@ typedef struct tm_stage_vt {
     tamis_status (*create)(void **self, const void *cfg, tamis_error *err);
     /* Thread-safe for distinct docs unless is_corpus; scratch memory goes in doc->arena. */
     tamis_status (*process)(void *self, tamis_doc *doc, tamis_error *err);
-    /* Optional corpus protocol (NULL when not used). */
+    /* Optional corpus protocol (NULL when not used). The pipeline calls observe once per
+     * surviving document in input order with doc->seq = 0, 1, 2, ...; then finish; then
+     * process for the same documents carrying the same doc->seq values, possibly in
+     * another order and from several threads at once (process must only read the state
+     * finish built). */
     int (*is_corpus)(const void *cfg);
     tamis_status (*observe)(void *self, const tamis_doc *doc, tamis_error *err);
     tamis_status (*finish)(void *self, tamis_error *err);

@@ -27,6 +27,10 @@ static const char *const field_names[TAMIS_F__COUNT] = {
     [TAMIS_F_CONTENT_TYPE] = "content_type",
     [TAMIS_F_CHARSET] = "charset",
     [TAMIS_F_HTTP_STATUS] = "http_status",
+    [TAMIS_F_LANG_TOP] = "lang_top",
+    [TAMIS_F_LANG_PARAGRAPHS] = "lang_paragraphs",
+    [TAMIS_F_SCRIPT] = "script",
+    [TAMIS_F_CONTENT_LENGTH] = "content_length",
 };
 
 const char *tamis_field_name(tamis_field f)

@@ -20,6 +20,7 @@ const char *tamis_strerror(tamis_status st)
     case TAMIS_ERR_UNSUPPORTED: return "unsupported";
     case TAMIS_ERR_LIMIT: return "processing limit exceeded";
     case TAMIS_ERR_INTERNAL: return "internal error";
+    case TAMIS_ERR_CANCELLED: return "cancelled";
     }
     return "unknown status";
 }
