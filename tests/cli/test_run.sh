@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# test_run.sh — `tamis run` end to end on the bundled examples: same bytes whatever -j,
+# every record accounted for, resume after SIGKILL gives identical output, SIGINT leaves
+# no complete-looking partial shard, unwritable OUTDIR is a clear error, and the report
+# page renders in headless Chromium with the numbers of stats.json.
+set -u
+: "${TAMIS:?}" "${TAMIS_SRC:?}"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() { if eval "$1"; then ok; else bad "$2"; fi; }
+
+EX="$TAMIS_SRC/examples"
+IN=("$EX/pages.warc.gz" "$EX/articles.jsonl.gz")
+
+# Parses a number out of stats.json without jq.
+stat() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+digest() { for f in "$1"/part-*.jsonl.zst; do zstdcat "$f"; done | md5sum | cut -d' ' -f1; }
+
+"$TAMIS" run -q -j1 "${IN[@]}" -o "$T/j1"; rc=$?
+check "[ $rc -eq 0 ]" "run -j1 exit code $rc"
+"$TAMIS" run -q -j2 "${IN[@]}" -o "$T/j2"; rc=$?
+check "[ $rc -eq 0 ]" "run -j2 exit code $rc"
+check "[ \"$(digest "$T/j1")\" = \"$(digest "$T/j2")\" ]" "-j1 and -j2 outputs differ"
+check "[ -f '$T/j1/part-00000.jsonl.zst' ] && [ -f '$T/j1/part-00001.jsonl.zst' ]" "one part per input"
+check "[ -s '$T/j1/stats.json' ] && [ -s '$T/j1/report.html' ]" "stats.json and report.html written"
+
+in=$(stat "$T/j1/stats.json" records_in)
+w=$(stat "$T/j1/stats.json" written)
+d=$(stat "$T/j1/stats.json" dropped)
+s=$(stat "$T/j1/stats.json" skipped)
+check "[ $in -eq $((w + d + s)) ]" "accounting: in=$in written=$w dropped=$d skipped=$s"
+# 12 response records in the WARC + 16 JSONL documents (examples/README.md).
+check "[ $in -eq 28 ]" "records_in is $in, expected 28"
+lines=$(for f in "$T/j1"/part-*.jsonl.zst; do zstdcat "$f"; done | wc -l)
+check "[ $lines -eq $w ]" "written=$w but $lines lines in the parts"
+
+# Resume: a second run over a finished OUTDIR changes nothing.
+before=$(digest "$T/j1")
+"$TAMIS" run -q "${IN[@]}" -o "$T/j1"
+check "[ \"$(digest "$T/j1")\" = \"$before\" ]" "rerun over a finished run changed the output"
+
+# Kill test: many shards so that a kill lands mid-run; resumed output is identical.
+mkdir -p "$T/many"
+for i in $(seq -w 1 30); do
+  cp "$EX/articles.jsonl.gz" "$T/many/a$i.jsonl.gz"
+  cp "$EX/pages.warc.gz" "$T/many/p$i.warc.gz"
+done
+"$TAMIS" run -q "$T/many"/* -o "$T/ref"
+ref=$(digest "$T/ref")
+for k in 1 2 3; do
+  rm -rf "$T/k"
+  "$TAMIS" run -q "$T/many"/* -o "$T/k" &
+  pid=$!
+  sleep "0.$((RANDOM % 9 + 1))"
+  kill -KILL $pid 2>/dev/null
+  wait $pid 2>/dev/null
+  # Nothing incomplete may carry a final name: every part must decompress.
+  for f in "$T/k"/part-*.jsonl.zst; do
+    [ -e "$f" ] || continue
+    zstd -tq "$f" || bad "killed run left a broken $f"
+  done
+  "$TAMIS" run -q "$T/many"/* -o "$T/k"
+  check "[ \"$(digest "$T/k")\" = \"$ref\" ]" "resumed run $k differs from the uninterrupted run"
+done
+
+# SIGINT: exits 130, says so, and leaves no partial shard under a final name.
+rm -rf "$T/int"
+"$TAMIS" run "$T/many"/* -o "$T/int" 2>"$T/int.err" &
+pid=$!
+sleep 0.3
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 130 ]; then
+  check "grep -q interrupted '$T/int.err'" "SIGINT message"
+  check "[ ! -f '$T/int/stats.json' ]" "interrupted run wrote stats.json"
+else
+  check "[ $rc -eq 0 ]" "SIGINT run exit code $rc" # finished before the signal
+fi
+
+# Unwritable output directory: exit 4 with a message naming it.
+mkdir -p "$T/ro" && chmod 555 "$T/ro"
+if [ "$(id -u)" -ne 0 ]; then
+  "$TAMIS" run -q "${IN[@]}" -o "$T/ro/out" 2>"$T/ro.err"; rc=$?
+  check "[ $rc -eq 4 ]" "unwritable OUTDIR exit code $rc"
+fi
+echo x > "$T/afile"
+"$TAMIS" run -q "${IN[@]}" -o "$T/afile" 2>"$T/file.err"; rc=$?
+check "[ $rc -eq 4 ] && grep -q afile '$T/file.err'" "OUTDIR that is a file: exit $rc, $(cat "$T/file.err")"
+
+# The report renders in headless Chromium, has its charts, and shows stats.json's numbers.
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$CHROME" ]; then
+  timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$T/chrome" --dump-dom "file://$T/j1/report.html" >"$T/dom.html" 2>/dev/null
+  charts=$(grep -o 'class="chart"' "$T/dom.html" | wc -l)
+  check "[ $charts -ge 5 ]" "report has $charts charts, expected >= 5"
+  python3 - "$T/dom.html" "$T/j1/stats.json" <<'PY' && ok || bad "report numbers differ from stats.json"
+import json, re, sys
+dom = open(sys.argv[1]).read()
+st = json.load(open(sys.argv[2]))
+for key in ("records_in", "written", "dropped", "skipped"):
+    m = re.search(r'data-stat="%s">([0-9,]+)<' % key, dom)
+    assert m, key
+    assert int(m.group(1).replace(",", "")) == st[key], (key, m.group(1), st[key])
+for reason, n in st["dropped_by_reason"].items():
+    assert re.search(r'data-label="%s" data-value="%d"' % (re.escape(reason), n), dom), reason
+PY
+else
+  echo "skip: chromium not installed (scripts/setup.sh --with-test-tools)"
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
