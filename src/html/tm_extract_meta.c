@@ -1,0 +1,837 @@
+/* tm_extract_meta.c — article metadata from a parsed page: JSON-LD, OpenGraph/Twitter and
+ * named <meta>, microdata, <time>, visible bylines, in a fixed order of trust.
+ *
+ * Order of trust (docs/extract.md), most trusted first, per field:
+ *   1. JSON-LD of an Article-like type (schema.org Article, NewsArticle, BlogPosting, ...)
+ *   2. OpenGraph / article:* / Twitter card <meta property>
+ *   3. other named <meta> (author, description, date, DC.*, parsely-*, sailthru.*)
+ *   4. microdata (itemprop) in the body
+ *   5. <time datetime> elements, rel=author links
+ *   6. visible bylines and date lines (class/id "byline", "author", "date", ...)
+ *   7. JSON-LD of a non-article type (WebPage, Organization) and the <title> element
+ * A value from a more trusted source is never replaced by a less trusted one; values of
+ * one list field (authors, tags) from the same source accumulate. */
+#include "tm_html.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+enum { P_LD = 1, P_OG, P_META, P_MICRO, P_TIME, P_VISIBLE, P_WEAK, P_NONE = 99 };
+
+#define MAX_VALS 12
+
+typedef struct slot {
+    int prio;
+    int n;
+    const char *v[MAX_VALS];
+} slot;
+
+typedef struct meta_ctx {
+    tm_arena *a;
+    slot s[TAMIS_F__COUNT];
+    tm_buf tmp;
+    const char *h1;
+    int n_h1;
+    const char *title_tag;
+} meta_ctx;
+
+/* Trims, collapses whitespace and copies into the arena; NULL if empty. */
+static const char *clean_copy(meta_ctx *m, const char *s, size_t n)
+{
+    tm_buf_clear(&m->tmp);
+    int sp = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            sp = 1;
+            continue;
+        }
+        /* U+00A0 no-break space counts as a space here */
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+            sp = 1;
+            i++;
+            continue;
+        }
+        if (sp && m->tmp.len)
+            tm_buf_putc(&m->tmp, ' ');
+        sp = 0;
+        tm_buf_putc(&m->tmp, (char)c);
+    }
+    if (!m->tmp.len)
+        return NULL;
+    return tm_arena_strndup(m->a, m->tmp.data, m->tmp.len);
+}
+
+static void put(meta_ctx *m, tamis_field f, int prio, const char *v)
+{
+    if (!v || !*v)
+        return;
+    slot *s = &m->s[f];
+    if (prio > s->prio)
+        return;
+    if (prio < s->prio) {
+        s->prio = prio;
+        s->n = 0;
+    }
+    for (int i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i], v))
+            return;
+    if (s->n < MAX_VALS)
+        s->v[s->n++] = v;
+}
+
+static void putn(meta_ctx *m, tamis_field f, int prio, const char *v, size_t n)
+{
+    if (prio > m->s[f].prio)
+        return;
+    put(m, f, prio, clean_copy(m, v, n));
+}
+
+/* ---- dates */
+static const char *const months[][12] = {
+    {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"},
+    {"januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september",
+     "oktober", "november", "dezember"},
+    {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+     "octobre", "novembre", "décembre"},
+    {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+     "octubre", "noviembre", "diciembre"},
+    {"jänner", "feber", "maerz", "", "", "", "", "", "sept", "", "", ""},
+};
+
+/* Month number (1..12) of the word at s (ASCII-lowercased compare), 0 if none. */
+static int month_at(const char *s, const char *end, size_t *len)
+{
+    size_t wl = 0;
+    while (s + wl < end && (isalpha((unsigned char)s[wl]) || (unsigned char)s[wl] >= 0x80))
+        wl++;
+    if (wl < 3)
+        return 0;
+    char w[24];
+    if (wl >= sizeof w)
+        return 0;
+    for (size_t i = 0; i < wl; i++)
+        w[i] = (char)tolower((unsigned char)s[i]);
+    w[wl] = 0;
+    /* "Mär" and "März" both mean March: compare the accented forms via their bytes. */
+    if (!strncmp(w, "m\xc3\xa4r", 4) || !strcmp(w, "m\xc3\x84rz")) {
+        *len = wl;
+        return 3;
+    }
+    for (size_t l = 0; l < sizeof months / sizeof months[0]; l++)
+        for (int k = 0; k < 12; k++) {
+            const char *mn = months[l][k];
+            size_t ml = strlen(mn);
+            if (!ml)
+                continue;
+            /* full name, or a 3+ letter abbreviation of it ("Sept", "Dez") */
+            if ((wl == ml && !memcmp(w, mn, ml)) || (wl >= 3 && wl < ml && !memcmp(w, mn, wl))) {
+                *len = wl;
+                return k + 1;
+            }
+        }
+    return 0;
+}
+
+static int num(const char *s, const char *end, int maxd, int *v)
+{
+    int k = 0, x = 0;
+    while (s + k < end && k < maxd && isdigit((unsigned char)s[k])) {
+        x = x * 10 + (s[k] - '0');
+        k++;
+    }
+    if (k == 0 || (s + k < end && isdigit((unsigned char)s[k])))
+        return 0;
+    *v = x;
+    return k;
+}
+
+static int valid_ymd(int y, int mo, int d)
+{
+    return y >= 1995 && y <= 2039 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
+}
+
+/* Finds the first date in s[0..n) and writes it as ISO 8601 into out: the whole
+ * date-time when s starts with an ISO date-time, else YYYY-MM-DD. Returns 1 if found. */
+static int parse_date(const char *s, size_t n, char out[40])
+{
+    const char *end = s + n;
+    while (s < end && isspace((unsigned char)*s))
+        s++;
+    int y, mo, d, k;
+    /* ISO 8601: YYYY-MM-DD[THH:MM[:SS][.fff][Z|±HH:MM]] */
+    if ((k = num(s, end, 4, &y)) == 4 && s + 10 <= end && (s[4] == '-' || s[4] == '/') &&
+        num(s + 5, end, 2, &mo) == 2 && s[7] == s[4] && num(s + 8, end, 2, &d) == 2 &&
+        valid_ymd(y, mo, d)) {
+        size_t l = 10;
+        if (s[4] == '-' && s + 16 <= end && (s[10] == 'T' || s[10] == ' ') &&
+            isdigit((unsigned char)s[11]) && s[13] == ':') {
+            l = 11;
+            while (s + l < end && l < 35 &&
+                   (isdigit((unsigned char)s[l]) || s[l] == ':' || s[l] == '.' || s[l] == '+' ||
+                    s[l] == '-' || s[l] == 'Z'))
+                l++;
+        }
+        if (s[4] == '/') {
+            snprintf(out, 40, "%04d-%02d-%02d", y, mo, d);
+            return 1;
+        }
+        memcpy(out, s, l);
+        out[l] = 0;
+        if (s[10] == ' ')
+            out[10] = 'T';
+        return 1;
+    }
+    /* Scan for the other forms anywhere in the string. */
+    for (const char *p = s; p < end; p++) {
+        if (p > s && (isalnum((unsigned char)p[-1])))
+            continue;
+        if (isdigit((unsigned char)*p)) {
+            int a, b, c, ka, kb, kc;
+            ka = num(p, end, 4, &a);
+            if (!ka)
+                continue;
+            const char *q = p + ka;
+            /* DD.MM.YYYY, DD/MM/YYYY, DD-MM-YYYY (day first: the corpora are European) */
+            if (ka <= 2 && q < end && (*q == '.' || *q == '/' || *q == '-') &&
+                (kb = num(q + 1, end, 2, &b)) > 0 && q + 1 + kb < end && q[1 + kb] == *q &&
+                (kc = num(q + 2 + kb, end, 4, &c)) == 4) {
+                int dd = a, mm = b;
+                if (*q == '/' && b > 12 && a <= 12) { /* US order */
+                    dd = b;
+                    mm = a;
+                }
+                if (valid_ymd(c, mm, dd)) {
+                    snprintf(out, 40, "%04d-%02d-%02d", c, mm, dd);
+                    return 1;
+                }
+            }
+            /* YYYY-MM-DD inside text */
+            if (ka == 4 && q < end && (*q == '-' || *q == '/' || *q == '.') &&
+                num(q + 1, end, 2, &b) == 2 && q + 3 < end && q[3] == *q &&
+                num(q + 4, end, 2, &c) == 2 && valid_ymd(a, b, c)) {
+                snprintf(out, 40, "%04d-%02d-%02d", a, b, c);
+                return 1;
+            }
+            /* D[.] Month YYYY */
+            if (ka <= 2) {
+                const char *r = q;
+                if (r < end && *r == '.')
+                    r++;
+                while (r < end && *r == ' ')
+                    r++;
+                size_t ml;
+                int mm = month_at(r, end, &ml);
+                if (mm) {
+                    r += ml;
+                    if (r < end && *r == '.')
+                        r++;
+                    while (r < end && (*r == ' ' || *r == ','))
+                        r++;
+                    if (num(r, end, 4, &c) == 4 && valid_ymd(c, mm, a)) {
+                        snprintf(out, 40, "%04d-%02d-%02d", c, mm, a);
+                        return 1;
+                    }
+                }
+            }
+        } else if (isalpha((unsigned char)*p)) {
+            /* Month D, YYYY */
+            size_t ml;
+            int mm = month_at(p, end, &ml);
+            if (!mm)
+                continue;
+            const char *r = p + ml;
+            if (r < end && *r == '.')
+                r++;
+            while (r < end && *r == ' ')
+                r++;
+            int dd, kd = num(r, end, 2, &dd);
+            if (!kd)
+                continue;
+            r += kd;
+            while (r < end && (*r == ',' || *r == ' ' || isalpha((unsigned char)*r)) &&
+                   r < p + ml + kd + 8)
+                r++; /* "st", "th", ", " */
+            if (num(r, end, 4, &y) == 4 && valid_ymd(y, mm, dd)) {
+                snprintf(out, 40, "%04d-%02d-%02d", y, mm, dd);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static void put_date(meta_ctx *m, tamis_field f, int prio, const char *v, size_t n)
+{
+    if (prio > m->s[f].prio || !v)
+        return;
+    char iso[40];
+    if (parse_date(v, n, iso))
+        put(m, f, prio, tm_arena_strndup(m->a, iso, strlen(iso)));
+}
+
+static int looks_like_url(const char *v)
+{
+    return !strncmp(v, "http://", 7) || !strncmp(v, "https://", 8) || !strncmp(v, "//", 2);
+}
+
+/* Author strings: drop a leading "By"/"Von"/"Par"/"Por" and "Autor:"-style labels. */
+static void put_author(meta_ctx *m, int prio, const char *v, size_t n)
+{
+    if (prio > m->s[TAMIS_F_AUTHOR].prio || !v)
+        return;
+    const char *c = clean_copy(m, v, n);
+    if (!c || looks_like_url(c))
+        return;
+    static const char *const pre[] = {"by ", "von ", "par ", "por ", "de ", "written by ",
+                                      "autor: ", "autor ", "author: ", "text: ", "text ",
+                                      "von: ", "posted by ", "geschrieben von "};
+    for (int again = 1; again;) {
+        again = 0;
+        for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
+            size_t l = strlen(pre[i]);
+            if (!strncasecmp(c, pre[i], l)) {
+                c += l;
+                again = 1;
+            }
+        }
+    }
+    size_t l = strlen(c);
+    /* A byline longer than a few names is a sentence, not an author. */
+    if (l < 2 || l > 80)
+        return;
+    const char *e = c + l;
+    /* cut a trailing date or separator ("Jane Doe | 12.03.2020") */
+    for (const char *q = c; q < e; q++)
+        if (*q == '|' || *q == '\xE2' /* bullet, dashes */ || (q > c && q[-1] == ' ' && isdigit((unsigned char)*q))) {
+            e = q;
+            break;
+        }
+    while (e > c && (e[-1] == ' ' || e[-1] == ',' || e[-1] == '-' || e[-1] == ':'))
+        e--;
+    if (e - c < 2)
+        return;
+    put(m, TAMIS_F_AUTHOR, prio, tm_arena_strndup(m->a, c, (size_t)(e - c)));
+}
+
+/* ---- JSON-LD */
+typedef struct ld_obj {
+    const char *type_s, *type_e; /* raw "@type" value */
+    tm_json_member headline, name, author, date_pub, date_mod, section, keywords, publisher,
+        image, description, graph, main_entity, url;
+} ld_obj;
+
+static int key_is(const tm_json_member *mm, const char *k)
+{
+    return mm->key_len == strlen(k) && !memcmp(mm->key, k, mm->key_len);
+}
+
+static const char *ld_string(meta_ctx *m, const char *p, const char *end)
+{
+    tm_buf b;
+    tm_buf_init(&b);
+    const char *r = NULL;
+    if (p < end && *p == '"' && tm_json_decode_str(p, end, &b) && b.len)
+        r = clean_copy(m, b.data, b.len);
+    tm_buf_free(&b);
+    return r;
+}
+
+static int type_has(const char *s, const char *e, const char *t)
+{
+    size_t tl = strlen(t);
+    for (const char *p = s; p && p + tl <= e; p++) {
+        p = memchr(p, '"', (size_t)(e - p));
+        if (!p || p + tl + 2 > e)
+            return 0;
+        if (!memcmp(p + 1, t, tl) && p[1 + tl] == '"')
+            return 1;
+        p = memchr(p + 1, '"', (size_t)(e - p - 1));
+        if (!p)
+            return 0;
+    }
+    return 0;
+}
+
+static int is_article_type(const char *s, const char *e)
+{
+    static const char *const types[] = {
+        "Article", "NewsArticle", "BlogPosting", "ReportageNews", "AnalysisNewsArticle",
+        "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "TechArticle",
+        "ScholarlyArticle", "Report", "LiveBlogPosting", "SocialMediaPosting", "Recipe",
+        "Review", "DiscussionForumPosting", "MedicalWebPage", "Blog", "Posting"};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (type_has(s, e, types[i]))
+            return 1;
+    return 0;
+}
+
+/* Iterates a JSON array at p, calling fn on each element. */
+typedef void (*ld_elem_fn)(meta_ctx *m, const char *p, const char *e, int prio, int depth);
+static void ld_array(meta_ctx *m, const char *p, const char *end, ld_elem_fn fn, int prio,
+                     int depth)
+{
+    p = tm_json_ws(p, end);
+    if (p >= end || *p != '[')
+        return;
+    p = tm_json_ws(p + 1, end);
+    while (p < end && *p != ']') {
+        const char *e = tm_json_skip(p, end, 32);
+        if (!e)
+            return;
+        fn(m, p, e, prio, depth);
+        p = tm_json_ws(e, end);
+        if (p < end && *p == ',')
+            p = tm_json_ws(p + 1, end);
+    }
+}
+
+/* "author": "Name" | {"name": ...} | [ ... ] */
+static void ld_author(meta_ctx *m, const char *p, const char *end, int prio, int depth)
+{
+    p = tm_json_ws(p, end);
+    if (p >= end || depth > 4)
+        return;
+    if (*p == '"') {
+        const char *s = ld_string(m, p, end);
+        if (s)
+            put_author(m, prio, s, strlen(s));
+    } else if (*p == '[') {
+        ld_array(m, p, end, ld_author, prio, depth + 1);
+    } else if (*p == '{') {
+        const char *q = p;
+        tm_json_member mm;
+        while (tm_json_obj_next(&q, end, &mm, 32) == 1)
+            if (key_is(&mm, "name")) {
+                if (*mm.val == '"') {
+                    const char *s = ld_string(m, mm.val, mm.val_end);
+                    if (s)
+                        put_author(m, prio, s, strlen(s));
+                } else if (*mm.val == '[')
+                    ld_author(m, mm.val, mm.val_end, prio, depth + 1);
+            }
+    }
+}
+
+static void ld_strings(meta_ctx *m, tamis_field f, int prio, const char *p, const char *end,
+                       int split_commas)
+{
+    p = tm_json_ws(p, end);
+    if (p >= end)
+        return;
+    if (*p == '[') {
+        p = tm_json_ws(p + 1, end);
+        while (p < end && *p != ']') {
+            const char *e = tm_json_skip(p, end, 8);
+            if (!e)
+                return;
+            ld_strings(m, f, prio, p, e, split_commas);
+            p = tm_json_ws(e, end);
+            if (p < end && *p == ',')
+                p = tm_json_ws(p + 1, end);
+        }
+        return;
+    }
+    const char *s = ld_string(m, p, end);
+    if (!s)
+        return;
+    if (!split_commas) {
+        put(m, f, prio, s);
+        return;
+    }
+    for (const char *q = s; *q;) {
+        const char *c = strchr(q, ',');
+        size_t l = c ? (size_t)(c - q) : strlen(q);
+        putn(m, f, prio, q, l);
+        q += l;
+        if (*q)
+            q++;
+    }
+}
+
+static void ld_name_of(meta_ctx *m, tamis_field f, int prio, const char *p, const char *end)
+{
+    p = tm_json_ws(p, end);
+    if (p < end && *p == '"') {
+        put(m, f, prio, ld_string(m, p, end));
+        return;
+    }
+    if (p < end && *p == '[') {
+        const char *e = p + 1;
+        e = tm_json_ws(e, end);
+        const char *ve = tm_json_skip(e, end, 16);
+        if (ve)
+            ld_name_of(m, f, prio, e, ve);
+        return;
+    }
+    if (p >= end || *p != '{')
+        return;
+    tm_json_member mm;
+    while (tm_json_obj_next(&p, end, &mm, 32) == 1)
+        if (key_is(&mm, "name") || key_is(&mm, "url"))
+            if (*mm.val == '"') {
+                put(m, f, prio, ld_string(m, mm.val, mm.val_end));
+                return;
+            }
+}
+
+static void ld_value(meta_ctx *m, const char *p, const char *end, int prio, int depth);
+
+static void ld_object(meta_ctx *m, const char *p, const char *end, int depth)
+{
+    ld_obj o;
+    memset(&o, 0, sizeof o);
+    tm_json_member mm;
+    const char *q = p;
+    while (tm_json_obj_next(&q, end, &mm, 32) == 1) {
+        if (key_is(&mm, "@type")) {
+            o.type_s = mm.val;
+            o.type_e = mm.val_end;
+        }
+#define K(field, key) else if (key_is(&mm, key)) o.field = mm
+        K(headline, "headline");
+        K(name, "name");
+        K(author, "author");
+        K(date_pub, "datePublished");
+        K(date_mod, "dateModified");
+        K(section, "articleSection");
+        K(keywords, "keywords");
+        K(publisher, "publisher");
+        K(image, "image");
+        K(description, "description");
+        K(graph, "@graph");
+        K(main_entity, "mainEntity");
+#undef K
+    }
+    int art = o.type_s && is_article_type(o.type_s, o.type_e);
+    int prio = art ? P_LD : P_WEAK;
+    if (o.type_s && (art || type_has(o.type_s, o.type_e, "WebPage"))) {
+        if (o.headline.val)
+            put(m, TAMIS_F_TITLE, prio, ld_string(m, o.headline.val, o.headline.val_end));
+        else if (o.name.val && art)
+            put(m, TAMIS_F_TITLE, prio, ld_string(m, o.name.val, o.name.val_end));
+        if (o.author.val)
+            ld_author(m, o.author.val, o.author.val_end, prio, 0);
+        if (o.date_pub.val) {
+            const char *s = ld_string(m, o.date_pub.val, o.date_pub.val_end);
+            if (s)
+                put_date(m, TAMIS_F_DATE, prio, s, strlen(s));
+        }
+        if (o.date_mod.val) {
+            const char *s = ld_string(m, o.date_mod.val, o.date_mod.val_end);
+            if (s)
+                put_date(m, TAMIS_F_MODIFIED, prio, s, strlen(s));
+        }
+        if (o.section.val)
+            ld_strings(m, TAMIS_F_CATEGORY, prio, o.section.val, o.section.val_end, 0);
+        if (o.keywords.val)
+            ld_strings(m, TAMIS_F_TAGS, prio, o.keywords.val, o.keywords.val_end, 1);
+        if (o.publisher.val)
+            ld_name_of(m, TAMIS_F_SITE, prio, o.publisher.val, o.publisher.val_end);
+        if (o.description.val)
+            put(m, TAMIS_F_DESCRIPTION, prio,
+                ld_string(m, o.description.val, o.description.val_end));
+        if (o.image.val) {
+            const char *iv = tm_json_ws(o.image.val, o.image.val_end);
+            if (*iv == '"')
+                put(m, TAMIS_F_IMAGE, prio, ld_string(m, iv, o.image.val_end));
+            else
+                ld_name_of(m, TAMIS_F_IMAGE, prio, iv, o.image.val_end);
+        }
+    } else if (o.type_s && type_has(o.type_s, o.type_e, "WebSite") && o.name.val) {
+        put(m, TAMIS_F_SITE, P_WEAK, ld_string(m, o.name.val, o.name.val_end));
+    }
+    if (o.graph.val)
+        ld_value(m, o.graph.val, o.graph.val_end, prio, depth + 1);
+    if (o.main_entity.val)
+        ld_value(m, o.main_entity.val, o.main_entity.val_end, prio, depth + 1);
+}
+
+static void ld_value(meta_ctx *m, const char *p, const char *end, int prio, int depth)
+{
+    (void)prio;
+    p = tm_json_ws(p, end);
+    if (p >= end || depth > 6)
+        return;
+    if (*p == '{')
+        ld_object(m, p, end, depth);
+    else if (*p == '[')
+        ld_array(m, p, end, ld_value, prio, depth + 1);
+}
+
+static void parse_jsonld(meta_ctx *m, const tm_hnode *script)
+{
+    for (const tm_hnode *t = script->first; t; t = t->next)
+        if (t->tag == TM_T_TEXT)
+            ld_value(m, t->text, t->text + t->text_len, P_LD, 0);
+}
+
+/* ---- <meta> */
+static void meta_tag(meta_ctx *m, const tm_hnode *n)
+{
+    const char *key = tm_html_attr(n, "property");
+    if (!key || !*key)
+        key = tm_html_attr(n, "name");
+    if (!key || !*key)
+        key = tm_html_attr(n, "itemprop");
+    const char *v = tm_html_attr(n, "content");
+    if (!key || !v || !*v)
+        return;
+    char k[48];
+    size_t kl = strlen(key);
+    if (kl >= sizeof k)
+        return;
+    for (size_t i = 0; i <= kl; i++)
+        k[i] = (char)tolower((unsigned char)key[i]);
+    size_t vl = strlen(v);
+    if (!strcmp(k, "og:title"))
+        putn(m, TAMIS_F_TITLE, P_OG, v, vl);
+    else if (!strcmp(k, "twitter:title") || !strcmp(k, "dc.title") || !strcmp(k, "headline"))
+        putn(m, TAMIS_F_TITLE, P_META, v, vl);
+    else if (!strcmp(k, "author") || !strcmp(k, "dc.creator") || !strcmp(k, "parsely-author") ||
+             !strcmp(k, "sailthru.author") || !strcmp(k, "byl") || !strcmp(k, "dcterms.creator"))
+        put_author(m, P_META, v, vl);
+    else if (!strcmp(k, "article:author") || !strcmp(k, "og:article:author"))
+        put_author(m, P_OG, v, vl);
+    else if (!strcmp(k, "article:published_time") || !strcmp(k, "og:article:published_time") ||
+             !strcmp(k, "og:published_time"))
+        put_date(m, TAMIS_F_DATE, P_OG, v, vl);
+    else if (!strcmp(k, "date") || !strcmp(k, "pubdate") || !strcmp(k, "publishdate") ||
+             !strcmp(k, "publish-date") || !strcmp(k, "dc.date") || !strcmp(k, "dc.date.issued") ||
+             !strcmp(k, "dcterms.date") || !strcmp(k, "dcterms.created") ||
+             !strcmp(k, "parsely-pub-date") || !strcmp(k, "sailthru.date") ||
+             !strcmp(k, "article.published") || !strcmp(k, "datepublished") ||
+             !strcmp(k, "citation_publication_date") || !strcmp(k, "dc.date.created") ||
+             !strcmp(k, "original-publish-date") || !strcmp(k, "publication_date") ||
+             !strcmp(k, "release_date") || !strcmp(k, "date_published"))
+        put_date(m, TAMIS_F_DATE, P_META, v, vl);
+    else if (!strcmp(k, "article:modified_time") || !strcmp(k, "og:updated_time") ||
+             !strcmp(k, "og:article:modified_time"))
+        put_date(m, TAMIS_F_MODIFIED, P_OG, v, vl);
+    else if (!strcmp(k, "last-modified") || !strcmp(k, "dcterms.modified") ||
+             !strcmp(k, "datemodified") || !strcmp(k, "dc.date.modified"))
+        put_date(m, TAMIS_F_MODIFIED, P_META, v, vl);
+    else if (!strcmp(k, "og:site_name"))
+        putn(m, TAMIS_F_SITE, P_OG, v, vl);
+    else if (!strcmp(k, "application-name") || !strcmp(k, "dc.publisher"))
+        putn(m, TAMIS_F_SITE, P_META, v, vl);
+    else if (!strcmp(k, "article:section") || !strcmp(k, "og:article:section"))
+        putn(m, TAMIS_F_CATEGORY, P_OG, v, vl);
+    else if (!strcmp(k, "category") || !strcmp(k, "parsely-section") || !strcmp(k, "section"))
+        putn(m, TAMIS_F_CATEGORY, P_META, v, vl);
+    else if (!strcmp(k, "article:tag") || !strcmp(k, "og:article:tag"))
+        putn(m, TAMIS_F_TAGS, P_OG, v, vl);
+    else if (!strcmp(k, "news_keywords") || !strcmp(k, "parsely-tags") || !strcmp(k, "keywords")) {
+        for (const char *q = v; *q;) {
+            const char *c = strchr(q, ',');
+            size_t l = c ? (size_t)(c - q) : strlen(q);
+            putn(m, TAMIS_F_TAGS, k[0] == 'k' ? P_WEAK : P_META, q, l);
+            q += l;
+            if (*q)
+                q++;
+        }
+    } else if (!strcmp(k, "og:description"))
+        putn(m, TAMIS_F_DESCRIPTION, P_OG, v, vl);
+    else if (!strcmp(k, "description") || !strcmp(k, "twitter:description") ||
+             !strcmp(k, "dc.description"))
+        putn(m, TAMIS_F_DESCRIPTION, P_META, v, vl);
+    else if (!strcmp(k, "og:image") || !strcmp(k, "og:image:url") || !strcmp(k, "og:image:secure_url"))
+        putn(m, TAMIS_F_IMAGE, P_OG, v, vl);
+    else if (!strcmp(k, "twitter:image") || !strcmp(k, "twitter:image:src"))
+        putn(m, TAMIS_F_IMAGE, P_META, v, vl);
+    else if (!strcmp(k, "og:url"))
+        putn(m, TAMIS_F_CANONICAL, P_OG, v, vl);
+    else if (!strcmp(k, "og:locale") || !strcmp(k, "dc.language") || !strcmp(k, "language") ||
+             !strcmp(k, "content-language"))
+        putn(m, TAMIS_F_LANG_HINT, P_META, v, vl);
+    const char *he = tm_html_attr(n, "http-equiv");
+    if (he && !strcasecmp(he, "content-language"))
+        putn(m, TAMIS_F_LANG_HINT, P_META, v, vl);
+}
+
+/* ---- class/id hints for visible bylines and dates */
+static int attr_has(const tm_hnode *n, const char *name, const char *needle)
+{
+    const char *v = tm_html_attr(n, name);
+    return v && strcasestr(v, needle) != NULL;
+}
+
+static const char *node_text(meta_ctx *m, const tm_hnode *n, size_t *len)
+{
+    tm_buf_clear(&m->tmp);
+    tm_html_node_text(n, &m->tmp);
+    *len = m->tmp.len;
+    if (!m->tmp.len)
+        return NULL;
+    return tm_arena_strndup(m->a, m->tmp.data, m->tmp.len);
+}
+
+static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
+{
+    for (const tm_hnode *c = n->first; c; c = c->next) {
+        if (c->tag == TM_T_TEXT)
+            continue;
+        size_t l;
+        const char *t;
+        switch (c->tag) {
+        case TM_T_HTML: {
+            const char *lang = tm_html_attr(c, "lang");
+            if (!lang)
+                lang = tm_html_attr(c, "xml:lang");
+            if (lang)
+                putn(m, TAMIS_F_LANG_HINT, P_LD, lang, strlen(lang));
+            break;
+        }
+        case TM_T_TITLE:
+            if (!m->title_tag && !in_body)
+                m->title_tag = node_text(m, c, &l);
+            continue;
+        case TM_T_META:
+            meta_tag(m, c);
+            continue;
+        case TM_T_LINK: {
+            const char *rel = tm_html_attr(c, "rel"), *href = tm_html_attr(c, "href");
+            if (rel && href && !strcasecmp(rel, "canonical"))
+                putn(m, TAMIS_F_CANONICAL, P_LD, href, strlen(href));
+            continue;
+        }
+        case TM_T_SCRIPT: {
+            const char *ty = tm_html_attr(c, "type");
+            if (ty && strstr(ty, "ld+json"))
+                parse_jsonld(m, c);
+            continue;
+        }
+        case TM_T_STYLE:
+        case TM_T_TEMPLATE:
+            continue;
+        case TM_T_H1:
+            if (in_body) {
+                m->n_h1++;
+                if (!m->h1)
+                    m->h1 = node_text(m, c, &l);
+            }
+            break;
+        case TM_T_TIME: {
+            const char *dt = tm_html_attr(c, "datetime");
+            int pub = tm_html_attr(c, "pubdate") || attr_has(c, "itemprop", "datePublished") ||
+                      attr_has(c, "class", "publish") || attr_has(c, "class", "entry-date");
+            if (dt)
+                put_date(m, TAMIS_F_DATE, pub ? P_MICRO : P_TIME, dt, strlen(dt));
+            else if ((t = node_text(m, c, &l)))
+                put_date(m, TAMIS_F_DATE, P_VISIBLE, t, l);
+            break;
+        }
+        default:
+            break;
+        }
+        if (c->tag == TM_T_BODY)
+            in_body = 1;
+        const char *ip = tm_html_attr(c, "itemprop");
+        if (ip && in_body) {
+            const char *content = tm_html_attr(c, "content");
+            if (!content)
+                content = tm_html_attr(c, "datetime");
+            if (!strcmp(ip, "headline") && (t = content ? content : node_text(m, c, &l)))
+                putn(m, TAMIS_F_TITLE, P_MICRO, t, strlen(t));
+            else if (!strcmp(ip, "author") || !strcmp(ip, "creator")) {
+                /* <span itemprop=author><span itemprop=name>X</span></span> or plain text */
+                if (content)
+                    put_author(m, P_MICRO, content, strlen(content));
+                else if ((t = node_text(m, c, &l)))
+                    put_author(m, P_MICRO, t, l);
+                continue;
+            } else if (!strcmp(ip, "datePublished") || !strcmp(ip, "dateCreated")) {
+                if (content)
+                    put_date(m, TAMIS_F_DATE, P_MICRO, content, strlen(content));
+                else if ((t = node_text(m, c, &l)))
+                    put_date(m, TAMIS_F_DATE, P_MICRO, t, l);
+            } else if (!strcmp(ip, "dateModified") && content)
+                put_date(m, TAMIS_F_MODIFIED, P_MICRO, content, strlen(content));
+        }
+        if (in_body && c->tag != TM_T_HTML && c->tag != TM_T_BODY) {
+            const char *rel = tm_html_attr(c, "rel");
+            if (c->tag == TM_T_A && rel && !strcasecmp(rel, "author") &&
+                m->s[TAMIS_F_AUTHOR].prio > P_TIME && (t = node_text(m, c, &l)))
+                put_author(m, P_TIME, t, l);
+            const char *cls = tm_html_attr(c, "class"), *id = tm_html_attr(c, "id");
+            if (cls || id) {
+                int byline = (cls && (strcasestr(cls, "byline") || strcasestr(cls, "author"))) ||
+                             (id && (strcasestr(id, "byline") || strcasestr(id, "author")));
+                if (byline && m->s[TAMIS_F_AUTHOR].prio > P_VISIBLE &&
+                    !(cls && (strcasestr(cls, "comment") || strcasestr(cls, "bio") ||
+                              strcasestr(cls, "avatar") || strcasestr(cls, "image")))) {
+                    if ((t = node_text(m, c, &l)) && l < 100)
+                        put_author(m, P_VISIBLE, t, l);
+                }
+                int dateish = (cls && (strcasestr(cls, "date") || strcasestr(cls, "time") ||
+                                       strcasestr(cls, "publish") || strcasestr(cls, "meta"))) ||
+                              (id && (strcasestr(id, "date") || strcasestr(id, "time")));
+                if (dateish && m->s[TAMIS_F_DATE].prio > P_VISIBLE && (t = node_text(m, c, &l)) &&
+                    l < 200)
+                    put_date(m, TAMIS_F_DATE, P_VISIBLE, t, l);
+            }
+        }
+        if (c->first)
+            walk(m, c, in_body);
+    }
+}
+
+/* "Headline | Site" -> "Headline": cut the <title> at the last separator when the part
+ * after it is short or equals the site name. */
+static const char *trim_title(meta_ctx *m, const char *t)
+{
+    if (!t)
+        return NULL;
+    static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » "};
+    const char *best = NULL;
+    for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++) {
+        const char *p = NULL, *q = t;
+        while ((q = strstr(q, seps[i]))) {
+            p = q;
+            q++;
+        }
+        if (p && (!best || p > best))
+            best = p;
+    }
+    if (!best)
+        return t;
+    size_t head = (size_t)(best - t);
+    const char *tail = strchr(best + 1, ' ');
+    tail = tail ? tail + 1 : best;
+    while (*tail == ' ')
+        tail++;
+    if (head > strlen(tail))
+        return tm_arena_strndup(m->a, t, head);
+    return t;
+}
+
+tamis_status tm_extract_meta(tamis_doc *doc, const tm_hdoc *h)
+{
+    meta_ctx m;
+    memset(&m, 0, sizeof m);
+    m.a = &doc->arena;
+    for (int f = 0; f < TAMIS_F__COUNT; f++)
+        m.s[f].prio = P_NONE;
+    tm_buf_init(&m.tmp);
+    walk(&m, h->root, 0);
+
+    /* Title fallbacks: a single <h1> beats the <title> element, whose text usually carries
+     * the site name; a <title> that starts with the h1 confirms it. */
+    if (m.s[TAMIS_F_TITLE].prio > P_MICRO) {
+        if (m.h1 && m.n_h1 == 1)
+            put(&m, TAMIS_F_TITLE, P_VISIBLE, m.h1);
+        put(&m, TAMIS_F_TITLE, P_WEAK, trim_title(&m, m.title_tag));
+    }
+    tamis_status st = TAMIS_OK;
+    for (int f = 0; f < TAMIS_F__COUNT && st == TAMIS_OK; f++) {
+        slot *s = &m.s[f];
+        if (!s->n || tamis_doc_count(doc, (tamis_field)f))
+            continue;
+        int list = f == TAMIS_F_AUTHOR || f == TAMIS_F_TAGS || f == TAMIS_F_CATEGORY;
+        for (int i = 0; i < (list ? s->n : 1) && st == TAMIS_OK; i++)
+            st = tm_doc_addn(doc, (tamis_field)f, s->v[i], strlen(s->v[i]));
+    }
+    tm_buf_free(&m.tmp);
+    return st;
+}

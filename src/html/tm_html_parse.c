@@ -1,0 +1,487 @@
+/* tm_html_parse.c — the parser adapter: charset decision + decoding to UTF-8 (iconv,
+ * uchardet) and libxml2's HTML parser driven through SAX into a compact arena tree.
+ *
+ * The only file of tamis that includes libxml2. SAX rather than htmlReadMemory because the
+ * extractor walks its own small tree several times: building it directly from the SAX
+ * events skips libxml2's DOM (one malloc per node and per attribute, then a free walk),
+ * keeps only the attributes the extractor reads, and lets us enforce the depth ceiling
+ * and the time budget while parsing. libxml2 was chosen over gumbo because gumbo is not
+ * packaged for Debian 12 and libxml2 is the parser lxml-based extractors use (their
+ * quirks on broken markup are the ones the benchmarks' gold data were checked against). */
+#include "tm_html.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <stdlib.h>
+#include <time.h>
+#include <uchardet/uchardet.h>
+
+/* ---- tag names (sorted for bsearch) */
+typedef struct tag_name {
+    const char *name;
+    int id;
+} tag_name;
+
+static const tag_name tag_names[] = {
+    {"a", TM_T_A}, {"abbr", TM_T_ABBR}, {"address", TM_T_ADDRESS}, {"article", TM_T_ARTICLE},
+    {"aside", TM_T_ASIDE}, {"audio", TM_T_AUDIO}, {"b", TM_T_B},
+    {"blockquote", TM_T_BLOCKQUOTE}, {"body", TM_T_BODY}, {"br", TM_T_BR},
+    {"button", TM_T_BUTTON}, {"canvas", TM_T_CANVAS}, {"caption", TM_T_CAPTION},
+    {"center", TM_T_CENTER}, {"cite", TM_T_CITE}, {"code", TM_T_CODE}, {"dd", TM_T_DD},
+    {"details", TM_T_DETAILS}, {"dialog", TM_T_DIALOG}, {"div", TM_T_DIV}, {"dl", TM_T_DL},
+    {"dt", TM_T_DT}, {"em", TM_T_EM}, {"figcaption", TM_T_FIGCAPTION},
+    {"figure", TM_T_FIGURE}, {"font", TM_T_FONT}, {"footer", TM_T_FOOTER},
+    {"form", TM_T_FORM}, {"h1", TM_T_H1}, {"h2", TM_T_H2}, {"h3", TM_T_H3}, {"h4", TM_T_H4},
+    {"h5", TM_T_H5}, {"h6", TM_T_H6}, {"head", TM_T_HEAD}, {"header", TM_T_HEADER},
+    {"hr", TM_T_HR}, {"html", TM_T_HTML}, {"i", TM_T_I}, {"iframe", TM_T_IFRAME},
+    {"img", TM_T_IMG}, {"input", TM_T_INPUT}, {"label", TM_T_LABEL}, {"li", TM_T_LI},
+    {"link", TM_T_LINK}, {"main", TM_T_MAIN}, {"mark", TM_T_MARK}, {"menu", TM_T_MENU},
+    {"meta", TM_T_META}, {"nav", TM_T_NAV}, {"noscript", TM_T_NOSCRIPT},
+    {"object", TM_T_OBJECT}, {"ol", TM_T_OL}, {"option", TM_T_OPTION}, {"p", TM_T_P},
+    {"picture", TM_T_PICTURE}, {"pre", TM_T_PRE}, {"q", TM_T_Q}, {"s", TM_T_OTHER},
+    {"script", TM_T_SCRIPT}, {"section", TM_T_SECTION}, {"select", TM_T_SELECT},
+    {"small", TM_T_SMALL}, {"span", TM_T_SPAN}, {"strong", TM_T_STRONG},
+    {"style", TM_T_STYLE}, {"sub", TM_T_SUB}, {"summary", TM_T_SUMMARY}, {"sup", TM_T_SUP},
+    {"svg", TM_T_SVG}, {"table", TM_T_TABLE}, {"tbody", TM_T_TBODY}, {"td", TM_T_TD},
+    {"template", TM_T_TEMPLATE}, {"textarea", TM_T_TEXTAREA}, {"tfoot", TM_T_TFOOT},
+    {"th", TM_T_TH}, {"thead", TM_T_THEAD}, {"time", TM_T_TIME}, {"title", TM_T_TITLE},
+    {"tr", TM_T_TR}, {"u", TM_T_U}, {"ul", TM_T_UL}, {"video", TM_T_VIDEO},
+};
+
+int tm_html_tag_id(const char *name, size_t len)
+{
+    size_t lo = 0, hi = sizeof tag_names / sizeof tag_names[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const char *t = tag_names[mid].name;
+        size_t tl = strlen(t);
+        int c = memcmp(name, t, TM_MIN(len, tl));
+        if (c == 0)
+            c = (len > tl) - (len < tl);
+        if (c == 0)
+            return tag_names[mid].id;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return TM_T_OTHER;
+}
+
+const char *tm_html_attr(const tm_hnode *n, const char *name)
+{
+    for (uint16_t i = 0; i < n->n_attrs; i++)
+        if (!strcmp(n->attrs[i].name, name))
+            return n->attrs[i].value;
+    return NULL;
+}
+
+/* Attributes some pass reads; the others are not copied. */
+static int wanted_attr(const char *a)
+{
+    static const char *const keep[] = {
+        "class", "id", "href", "content", "name", "property", "itemprop", "itemtype",
+        "itemscope", "rel", "datetime", "lang", "type", "src", "style", "hidden",
+        "aria-hidden", "role", "charset", "http-equiv", "data-src", "title", "alt",
+        "xml:lang", "pubdate", "value"};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+        if (!strcmp(a, keep[i]))
+            return 1;
+    return 0;
+}
+
+/* ---- SAX builder */
+typedef struct builder {
+    tm_arena *a;
+    tm_hdoc *h;
+    tm_hnode *cur;
+    uint32_t depth, max_depth, overflow;
+    tm_buf text;
+    htmlParserCtxtPtr ctxt;
+    struct timespec t0;
+    double budget;
+    uint32_t events;
+    int skip_text; /* inside <style> or a non-JSON <script> */
+    int nomem;
+} builder;
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static void check_budget(builder *b)
+{
+    /* Reading the clock on every event would cost more than the parse itself. */
+    if (b->budget > 0 && (++b->events & 1023u) == 0 && since(&b->t0) > b->budget) {
+        b->h->timed_out = 1;
+        xmlStopParser(b->ctxt);
+    }
+}
+
+static tm_hnode *new_node(builder *b, int tag)
+{
+    tm_hnode *n = tm_arena_alloc(b->a, sizeof *n);
+    if (!n) {
+        b->nomem = 1;
+        xmlStopParser(b->ctxt);
+        return NULL;
+    }
+    memset(n, 0, sizeof *n);
+    n->tag = (uint16_t)tag;
+    n->parent = b->cur;
+    n->depth = b->depth;
+    if (b->cur->last)
+        b->cur->last->next = n;
+    else
+        b->cur->first = n;
+    b->cur->last = n;
+    b->h->n_nodes++;
+    return n;
+}
+
+static void flush_text(builder *b)
+{
+    if (!b->text.len)
+        return;
+    tm_hnode *n = new_node(b, TM_T_TEXT);
+    if (n) {
+        n->text = tm_arena_strndup(b->a, b->text.data, b->text.len);
+        n->text_len = n->text ? (uint32_t)b->text.len : 0;
+    }
+    tm_buf_clear(&b->text);
+}
+
+static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    builder *b = ctx;
+    check_budget(b);
+    flush_text(b);
+    if (b->depth >= b->max_depth) {
+        /* Deeper elements are flattened into the deepest allowed one: their text stays,
+         * their structure goes, and the tree (and every recursive pass) stays shallow. */
+        b->overflow++;
+        b->h->depth_limit = 1;
+        return;
+    }
+    const char *nm = (const char *)name;
+    int tag = tm_html_tag_id(nm, strlen(nm));
+    tm_hnode *n = new_node(b, tag);
+    if (!n)
+        return;
+    if (atts) {
+        uint16_t k = 0;
+        for (size_t i = 0; atts[i] && k < 64; i += 2)
+            if (wanted_attr((const char *)atts[i]))
+                k++;
+        if (k) {
+            n->attrs = tm_arena_alloc(b->a, k * sizeof *n->attrs);
+            if (n->attrs) {
+                for (size_t i = 0; atts[i] && n->n_attrs < k; i += 2) {
+                    if (!wanted_attr((const char *)atts[i]))
+                        continue;
+                    const char *v = atts[i + 1] ? (const char *)atts[i + 1] : "";
+                    n->attrs[n->n_attrs].name = tm_arena_strndup(b->a, (const char *)atts[i],
+                                                                 strlen((const char *)atts[i]));
+                    n->attrs[n->n_attrs].value = tm_arena_strndup(b->a, v, strlen(v));
+                    if (n->attrs[n->n_attrs].name && n->attrs[n->n_attrs].value)
+                        n->n_attrs++;
+                }
+            }
+        }
+    }
+    if (tag == TM_T_STYLE)
+        b->skip_text = 1;
+    else if (tag == TM_T_SCRIPT) {
+        const char *ty = tm_html_attr(n, "type");
+        b->skip_text = !(ty && strstr(ty, "ld+json"));
+    }
+    b->cur = n;
+    b->depth++;
+}
+
+static void sax_end(void *ctx, const xmlChar *name)
+{
+    (void)name;
+    builder *b = ctx;
+    flush_text(b);
+    if (b->overflow) {
+        b->overflow--;
+        return;
+    }
+    if (b->cur == b->h->root)
+        return;
+    b->cur = b->cur->parent;
+    b->depth--;
+    b->skip_text = 0;
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+    builder *b = ctx;
+    if (b->skip_text || len <= 0)
+        return;
+    if (tm_buf_append(&b->text, ch, (size_t)len) != TAMIS_OK) {
+        b->nomem = 1;
+        xmlStopParser(b->ctxt);
+    }
+}
+
+/* ---- charset */
+static int ascii_ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a, y = *b;
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y + 32);
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+static const char *memcasemem(const char *h, size_t hn, const char *needle)
+{
+    size_t nn = strlen(needle);
+    if (nn > hn)
+        return NULL;
+    for (size_t i = 0; i + nn <= hn; i++) {
+        size_t k = 0;
+        while (k < nn) {
+            char c = h[i + k];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c + 32);
+            if (c != needle[k])
+                break;
+            k++;
+        }
+        if (k == nn)
+            return h + i;
+    }
+    return NULL;
+}
+
+const char *tm_html_sniff_charset(tm_arena *a, const uint8_t *s, size_t n)
+{
+    if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+        return "utf-8";
+    if (n >= 2 && s[0] == 0xFF && s[1] == 0xFE)
+        return "utf-16le";
+    if (n >= 2 && s[0] == 0xFE && s[1] == 0xFF)
+        return "utf-16be";
+    /* The HTML standard's prescan looks at the first 1024 bytes; real pages put long
+     * scripts first, so look a little further. */
+    const char *p = (const char *)s;
+    size_t lim = TM_MIN(n, (size_t)8192);
+    const char *end = p + lim;
+    while (p < end) {
+        const char *m = memcasemem(p, (size_t)(end - p), "<meta");
+        if (!m)
+            break;
+        const char *gt = memchr(m, '>', (size_t)(end - m));
+        if (!gt)
+            break;
+        const char *c = memcasemem(m, (size_t)(gt - m), "charset");
+        if (c) {
+            c += 7;
+            while (c < gt && (*c == ' ' || *c == '=' || *c == '"' || *c == '\''))
+                c++;
+            const char *e = c;
+            while (e < gt && (isalnum((unsigned char)*e) || *e == '-' || *e == '_' ||
+                              *e == ':' || *e == '.'))
+                e++;
+            if (e > c && e - c < 40) {
+                char *v = tm_arena_strndup(a, c, (size_t)(e - c));
+                if (!v)
+                    return NULL;
+                for (char *q = v; *q; q++)
+                    *q = (char)tolower((unsigned char)*q);
+                return v;
+            }
+        }
+        p = gt + 1;
+    }
+    return NULL;
+}
+
+/* WHATWG label mapping for the few labels whose real-world meaning differs from the iconv
+ * charset of the same name (browsers decode "iso-8859-1" as windows-1252, etc.). */
+static const char *iconv_name(const char *cs)
+{
+    static const char *const map[][2] = {
+        {"iso-8859-1", "WINDOWS-1252"}, {"latin1", "WINDOWS-1252"},
+        {"iso8859-1", "WINDOWS-1252"}, {"us-ascii", "WINDOWS-1252"},
+        {"ascii", "WINDOWS-1252"}, {"iso_8859-1", "WINDOWS-1252"},
+        {"gb2312", "GB18030"}, {"gbk", "GB18030"}, {"x-gbk", "GB18030"},
+        {"shift_jis", "CP932"}, {"shift-jis", "CP932"}, {"sjis", "CP932"},
+        {"x-sjis", "CP932"}, {"windows-31j", "CP932"}, {"euc-kr", "CP949"},
+        {"ks_c_5601-1987", "CP949"}, {"iso-8859-9", "WINDOWS-1254"},
+        {"tis-620", "CP874"}, {"iso-8859-11", "CP874"}, {"x-mac-cyrillic", "MAC-CYRILLIC"},
+        {"unicode", "UTF-16LE"}, {"utf-16", "UTF-16LE"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (ascii_ieq(cs, map[i][0]))
+            return map[i][1];
+    return cs;
+}
+
+static int is_utf8_label(const char *cs)
+{
+    return ascii_ieq(cs, "utf-8") || ascii_ieq(cs, "utf8") || ascii_ieq(cs, "unicode-1-1-utf-8");
+}
+
+char *tm_html_to_utf8(tm_arena *a, const char *cs, const uint8_t *s, size_t n, size_t *out_len)
+{
+    iconv_t cd = iconv_open("UTF-8", iconv_name(cs));
+    if (cd == (iconv_t)-1)
+        return NULL;
+    /* Every supported source charset needs at most 4 output bytes per input byte (a lone
+     * byte mapped to U+FFFD takes 3), so one allocation is enough. */
+    size_t cap = n * 4 + 4;
+    char *out = tm_arena_alloc(a, cap);
+    if (!out) {
+        iconv_close(cd);
+        return NULL;
+    }
+    char *in = (char *)s, *o = out;
+    size_t inleft = n, outleft = cap - 1;
+    while (inleft > 0) {
+        size_t r = iconv(cd, &in, &inleft, &o, &outleft);
+        if (r != (size_t)-1)
+            break;
+        if ((errno == EILSEQ || errno == EINVAL) && outleft >= 3) {
+            /* Undecodable byte: U+FFFD, then resynchronise on the next byte. */
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            outleft -= 3;
+            in++;
+            inleft--;
+            iconv(cd, NULL, NULL, NULL, NULL);
+        } else
+            break;
+    }
+    iconv_close(cd);
+    *o = '\0';
+    *out_len = (size_t)(o - out);
+    return out;
+}
+
+static const char *detect_charset(tm_arena *a, const uint8_t *s, size_t n)
+{
+    uchardet_t ud = uchardet_new();
+    if (!ud)
+        return NULL;
+    /* 64 KiB is plenty for a stable guess and bounds the detector's time. */
+    uchardet_handle_data(ud, (const char *)s, TM_MIN(n, (size_t)65536));
+    uchardet_data_end(ud);
+    const char *cs = uchardet_get_charset(ud);
+    char *r = (cs && *cs) ? tm_arena_strndup(a, cs, strlen(cs)) : NULL;
+    uchardet_delete(ud);
+    return r;
+}
+
+/* Decides the charset and returns UTF-8 bytes (the input itself when it already is). */
+static const char *decode(tm_arena *a, const uint8_t *s, size_t n, const char *declared,
+                          size_t *out_len, const char **used)
+{
+    /* BOM first: it is the strongest signal and must not reach the parser. */
+    if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+        s += 3;
+        n -= 3;
+        declared = "utf-8";
+    } else if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
+        *used = s[0] == 0xFF ? "utf-16le" : "utf-16be";
+        return tm_html_to_utf8(a, *used, s + 2, n - 2, out_len);
+    }
+    size_t valid = tm_utf8_valid_prefix((const char *)s, n);
+    int utf8_ok = valid == n || (n - valid < 4 && valid + 4 > n); /* cut mid-character */
+    const char *cs = declared && *declared ? declared : tm_html_sniff_charset(a, s, n);
+    if (cs && ascii_ieq(cs, "utf-16")) /* a meta claiming UTF-16 in ASCII bytes lies */
+        cs = NULL;
+    if (utf8_ok) {
+        /* Valid UTF-8 with any multi-byte sequence is UTF-8 whatever the label says
+         * (legacy text almost never forms valid sequences by chance); pure ASCII decodes
+         * the same under every ASCII-compatible label. */
+        *used = "utf-8";
+        *out_len = n;
+        return (const char *)s;
+    }
+    if (!cs || is_utf8_label(cs))
+        cs = detect_charset(a, s, n);
+    if (cs && !is_utf8_label(cs)) {
+        const char *r = tm_html_to_utf8(a, cs, s, n, out_len);
+        if (r) {
+            *used = cs;
+            return r;
+        }
+    }
+    /* Unknown charset: keep the valid UTF-8 and replace the rest. */
+    *used = "utf-8";
+    return tm_utf8_sanitize(a, (const char *)s, n, out_len);
+}
+
+tamis_status tm_html_parse(tm_arena *a, const uint8_t *bytes, size_t n, const char *declared,
+                           const tm_html_limits *lim, tm_hdoc *out)
+{
+    memset(out, 0, sizeof *out);
+    if (lim->max_bytes && n > lim->max_bytes) {
+        n = lim->max_bytes;
+        out->truncated = 1;
+    }
+    size_t len = 0;
+    const char *used = NULL;
+    const char *u = decode(a, bytes, n, declared, &len, &used);
+    if (!u)
+        return TAMIS_ERR_NOMEM;
+    out->charset = used;
+    out->root = tm_arena_alloc(a, sizeof *out->root);
+    if (!out->root)
+        return TAMIS_ERR_NOMEM;
+    memset(out->root, 0, sizeof *out->root);
+    out->root->tag = TM_T_OTHER;
+    if (len == 0)
+        return TAMIS_OK;
+    if (len > INT32_MAX)
+        len = INT32_MAX;
+
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.a = a;
+    b.h = out;
+    b.cur = out->root;
+    b.max_depth = lim->max_depth ? lim->max_depth : 512;
+    b.budget = lim->max_seconds;
+    tm_buf_init(&b.text);
+    clock_gettime(CLOCK_MONOTONIC, &b.t0);
+
+    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(u, (int)len);
+    if (!ctxt)
+        return TAMIS_ERR_NOMEM;
+    b.ctxt = ctxt;
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.startElement = sax_start;
+    sax.endElement = sax_end;
+    sax.characters = sax_text;
+    sax.ignorableWhitespace = sax_text;
+    sax.cdataBlock = sax_text;
+    memcpy(ctxt->sax, &sax, sizeof sax);
+    ctxt->userData = &b;
+    /* The bytes are UTF-8 now: IGNORE_ENC stops libxml2 from re-decoding on <meta>. */
+    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+    xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+    htmlParseDocument(ctxt);
+    flush_text(&b);
+    htmlFreeParserCtxt(ctxt);
+    tm_buf_free(&b.text);
+    return b.nomem ? TAMIS_ERR_NOMEM : TAMIS_OK;
+}
