@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# bench/bench_run.sh — `tamis run` end to end (issue 6): a corpus assembled from
+# ../shared/data (WARC of the AEB and trafilatura-eval pages, WET-like text, cc-text-samples
+# JSONL) repeated to >= 1 GB uncompressed; MB/s with -j1 and -j2 (scaling ratio), peak RSS,
+# share of time per stage; then the kill test (SIGKILL at random points, resumed output
+# byte-identical to an uninterrupted run). Run by hand: bench/bench_run.sh [BUILD_DIR]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD="${1:-$ROOT/build}"
+TAMIS="$BUILD/tamis"
+SHARED="${TAMIS_SHARED:-$ROOT/../shared}"
+W="${BENCH_DIR:-/tmp/tamis-bench-run}"
+REPEAT="${REPEAT:-6}"
+KILLS="${KILLS:-10}"
+mkdir -p "$W/in"
+D="$SHARED/data"
+if [ ! -f "$W/in/.done-$REPEAT" ]; then
+  rm -rf "$W/in"/*
+  echo "bench: assembling the corpus (repeat $REPEAT)"
+  python3 "$ROOT/bench/make_corpus.py" warc "$W/in/aeb.warc.gz" "$D/article-extraction-benchmark/html" --repeat "$REPEAT"
+  python3 "$ROOT/bench/make_corpus.py" warc "$W/in/traf.warc.gz" "$D/trafilatura-eval/html" --repeat "$REPEAT"
+  python3 "$ROOT/bench/make_corpus.py" wet "$W/in/aeb.warc.wet.gz" "$D/aeb-wetlike/text" --repeat "$((REPEAT * 10))"
+  python3 "$ROOT/bench/make_corpus.py" jsonl "$W/in/cc.jsonl.gz" "$D"/cc-text-samples/*.jsonl.gz --repeat "$((REPEAT * 10))"
+  touch "$W/in/.done-$REPEAT"
+fi
+raw=0
+for f in "$W"/in/*.gz; do raw=$((raw + $(zcat "$f" | wc -c))); done
+echo "bench: corpus $(du -ch "$W"/in/*.gz | tail -1 | cut -f1) compressed, $((raw / 1000000)) MB uncompressed"
+
+t0=$(date +%s.%N); zcat "$W"/in/*.gz > /dev/null; t1=$(date +%s.%N)
+zsec=$(echo "$t1 - $t0" | bc)
+echo "bench: floor: zcat of all inputs $zsec s ($(echo "$raw / 1000000 / $zsec" | bc) MB/s)"
+
+for j in 1 2; do
+  rm -rf "$W/out$j"
+  /usr/bin/time -v "$TAMIS" run -q -j$j "$W"/in/*.gz -o "$W/out$j" 2> "$W/time$j.txt"
+  sec=$(python3 -c "import json;print(json.load(open('$W/out$j/stats.json'))['seconds'])")
+  rss=$(grep 'Maximum resident' "$W/time$j.txt" | awk '{print $NF}')
+  echo "bench: -j$j: $sec s, $(python3 -c "print(round($raw/1e6/$sec,1))") MB/s uncompressed input, peak RSS $((rss / 1024)) MB"
+  eval "sec$j=$sec"
+done
+echo "bench: scaling -j2 vs -j1: $(python3 -c "print(round($sec1/$sec2,2))")x"
+python3 - "$W/out1/stats.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+tot = sum(x["seconds"] for x in s["stages"]) or 1
+print("bench: records in %d, written %d, dropped %d, skipped %d" % (s["records_in"], s["written"], s["dropped"], s["skipped"]))
+print("bench: share of stage time (-j1): " + ", ".join("%s %.0f%%" % (x["name"], 100 * x["seconds"] / tot) for x in s["stages"]))
+PY
+cmp <(for f in "$W"/out1/part-*; do zstdcat "$f"; done | md5sum) <(for f in "$W"/out2/part-*; do zstdcat "$f"; done | md5sum) \
+  && echo "bench: -j1 and -j2 outputs are byte-identical" || echo "bench: -j1 and -j2 outputs DIFFER"
+
+# Kill test on a smaller corpus: many shards, SIGKILL at a random point, resume, compare.
+mkdir -p "$W/kin"
+for i in $(seq -w 1 12); do
+  [ -f "$W/kin/a$i.warc.gz" ] || python3 "$ROOT/bench/make_corpus.py" warc "$W/kin/a$i.warc.gz" "$D/article-extraction-benchmark/html"
+done
+rm -rf "$W/kref"; "$TAMIS" run -q "$W"/kin/*.gz -o "$W/kref"
+ref=$(for f in "$W"/kref/part-*; do zstdcat "$f"; done | md5sum)
+ok=0
+for k in $(seq 1 "$KILLS"); do
+  rm -rf "$W/kk"
+  "$TAMIS" run -q "$W"/kin/*.gz -o "$W/kk" & pid=$!
+  sleep "$(python3 -c "import random;print(round(random.uniform(0.05,3.0),2))")"
+  kill -KILL $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+  "$TAMIS" run -q "$W"/kin/*.gz -o "$W/kk"
+  got=$(for f in "$W"/kk/part-*; do zstdcat "$f"; done | md5sum)
+  [ "$got" = "$ref" ] && ok=$((ok + 1))
+done
+echo "bench: kill test: $ok of $KILLS resumed runs byte-identical to the uninterrupted run"
