@@ -45,7 +45,7 @@ tamis_status tm_buf_append(tm_buf *b, const void *p, size_t n)
 
 tamis_status tm_buf_putc(tm_buf *b, char c)
 {
-    if (TM_UNLIKELY(b->len + 2 > b->cap)) {
+    if (TM_UNLIKELY(b->len + 2 > b->cap || (b->max && b->len >= b->max))) {
         tamis_status st = tm_buf_reserve(b, 1);
         if (st != TAMIS_OK)
             return st;
