@@ -81,16 +81,20 @@ static int token_starts(const char *v, const char *const *pats, size_t np)
     return 0;
 }
 
+/* Boilerplate names: matched at the start of a class/id token or of a '-'/'_' part. */
 static const char *const neg_strong[] = {
     "share", "sharing", "social", "related", "recommend", "newsletter", "subscribe",
-    "sidebar", "widget", "breadcrumb", "cookie", "consent", "advert", "adsbygoogle", "ad-",
-    "ads-", "promo", "sponsor", "outbrain", "taboola", "popup", "modal", "navbar", "navigation",
-    "menu", "masthead", "pagination", "pager", "skip", "footer", "site-header", "signup",
-    "paywall", "tags", "tag-list", "taglist", "byline", "author-bio", "authorbox", "author-box",
+    "sidebar", "breadcrumb", "cookie", "consent", "advert", "adsbygoogle",
+    "promo", "sponsor", "outbrain", "taboola", "popup", "modal", "navbar", "navigation",
+    "menu", "masthead", "pagination", "pager", "footer", "site-header", "signup",
+    "paywall", "tag-list", "taglist", "byline", "author-bio", "authorbox", "author-box",
     "most-popular", "mostpopular", "trending", "read-more", "readmore", "more-stories",
-    "also-read", "print", "toolbar", "follow", "rating", "banner", "teaser", "dateline",
-    "meta", "caption", "credit", "hidden", "sr-only", "visually-hidden", "screen-reader",
-    "disclaimer", "login", "donate", "jump", "toc", "table-of-contents", "infobox"};
+    "also-read", "toolbar", "rating", "banner", "dateline", "caption", "credit",
+    "sr-only", "visually-hidden", "screen-reader", "disclaimer", "login", "donate",
+    "table-of-contents", "infobox"};
+/* Short or ambiguous names: only at the very start of a class/id token. */
+static const char *const neg_start[] = {"widget", "ad-", "ads-", "ad_", "ads", "tags", "toc", "meta",
+                                        "print", "skip", "jump", "follow", "hidden", "teaser"};
 static const char *const neg_weak[] = {"comment", "foot", "header", "shoutbox", "combx",
                                        "contact", "media", "scroll", "tool", "nav", "side",
                                        "extra", "aside", "links", "card", "list", "teaser"};
@@ -100,11 +104,35 @@ static const char *const pos[] = {"article", "body", "content", "entry", "hentry
 static const char *const comment_pats[] = {"comment", "disqus", "respond", "reply",
                                            "discussion", "kommentar", "reactions"};
 
+static int token_first(const char *v, const char *const *pats, size_t np)
+{
+    for (const char *p = v; *p; p++) {
+        if (p != v && p[-1] != ' ')
+            continue;
+        for (size_t i = 0; i < np; i++) {
+            size_t l = strlen(pats[i]);
+            /* "ads" must be the whole token; "ad-" style prefixes carry their dash */
+            if (!strncasecmp(p, pats[i], l) &&
+                (pats[i][l - 1] == '-' || pats[i][l - 1] == '_' || p[l] == 0 || p[l] == ' ' ||
+                 p[l] == '-' || p[l] == '_'))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static int class_id_match(const tm_hnode *n, const char *const *pats, size_t np)
 {
     const char *c = tm_html_attr(n, "class"), *i = tm_html_attr(n, "id");
     return (c && token_starts(c, pats, np)) || (i && token_starts(i, pats, np));
 }
+
+static int class_id_first(const tm_hnode *n, const char *const *pats, size_t np)
+{
+    const char *c = tm_html_attr(n, "class"), *i = tm_html_attr(n, "id");
+    return (c && token_first(c, pats, np)) || (i && token_first(i, pats, np));
+}
+#define MATCH_START(n, arr) class_id_first(n, arr, sizeof arr / sizeof arr[0])
 #define MATCH(n, arr) class_id_match(n, arr, sizeof arr / sizeof arr[0])
 
 static int is_hidden(const tm_hnode *n)
@@ -133,9 +161,15 @@ typedef struct ctx {
     int in_pre;
     int list_depth;
     const char *title;
+    uint32_t page_chars;
     int emitted_blocks;
     tamis_status st;
 } ctx;
+
+static double link_density(const tm_hnode *n)
+{
+    return n->chars ? (double)n->link_chars / n->chars : 0.0;
+}
 
 /* ---- pass 1: pruning (top-down) */
 static void prune(ctx *x, tm_hnode *n, int in_comments)
@@ -143,20 +177,30 @@ static void prune(ctx *x, tm_hnode *n, int in_comments)
     for (tm_hnode *c = n->first; c; c = c->next) {
         if (c->tag == TM_T_TEXT)
             continue;
+        /* A container holding the headline or most of the page's text is a wrapper of
+         * the article whatever its name says ("page-ad-margins", "has-sidebar") or
+         * however broken markup nested it (an unclosed <header> or <nav>). */
+        int wrapper = (c->flags & TM_HF_HAS_H1) || c->chars * 2 > x->page_chars;
+        /* Several real paragraphs with little link text are content, whatever the
+         * container is called ("sharing-container", "lay-sidebar" around an article). */
+        int texty = c->chars >= 400 && link_density(c) < 0.3 &&
+                    (c->n_p >= 3 || c->chars >= 1500);
         int rm = 0;
         switch (c->tag) {
-        case TM_T_HEAD: case TM_T_SCRIPT: case TM_T_STYLE: case TM_T_NOSCRIPT:
-        case TM_T_TEMPLATE: case TM_T_IFRAME: case TM_T_SVG: case TM_T_CANVAS:
+        case TM_T_HEAD: case TM_T_SCRIPT: case TM_T_STYLE: case TM_T_TEMPLATE: case TM_T_IFRAME: case TM_T_SVG: case TM_T_CANVAS:
         case TM_T_INPUT: case TM_T_BUTTON: case TM_T_SELECT: case TM_T_TEXTAREA:
-        case TM_T_OPTION: case TM_T_NAV: case TM_T_ASIDE: case TM_T_MENU: case TM_T_DIALOG:
-        case TM_T_OBJECT: case TM_T_VIDEO: case TM_T_AUDIO: case TM_T_TITLE: case TM_T_META:
-        case TM_T_LINK: case TM_T_LABEL: case TM_T_FOOTER:
+        case TM_T_OPTION: case TM_T_OBJECT: case TM_T_VIDEO: case TM_T_AUDIO:
+        case TM_T_TITLE: case TM_T_META: case TM_T_LINK:
             rm = 1;
+            break;
+        case TM_T_NAV: case TM_T_ASIDE: case TM_T_MENU: case TM_T_DIALOG: case TM_T_LABEL:
+        case TM_T_FOOTER: case TM_T_NOSCRIPT:
+            rm = !wrapper;
             break;
         default:
             break;
         }
-        if (!rm && is_hidden(c)) {
+        if (!rm && is_hidden(c) && !wrapper) {
             c->flags |= TM_HF_HIDDEN;
             rm = 1;
         }
@@ -167,9 +211,10 @@ static void prune(ctx *x, tm_hnode *n, int in_comments)
             int body_prop = ip && strstr(ip, "articleBody");
             if (MATCH(c, pos) || body_prop)
                 c->flags |= TM_HF_POSITIVE;
-            if (MATCH(c, neg_strong) || MATCH(c, neg_weak))
+            int strong = MATCH(c, neg_strong) || MATCH_START(c, neg_start);
+            if (strong || MATCH(c, neg_weak))
                 c->flags |= TM_HF_NEGATIVE;
-            if (!is_root && !body_prop) {
+            if (!is_root && !body_prop && !wrapper) {
                 const char *cl = tm_html_attr(c, "class"), *id = tm_html_attr(c, "id");
                 int commentary = (cl && strcasestr(cl, "commentary")) ||
                                  (id && strcasestr(id, "commentary"));
@@ -178,14 +223,14 @@ static void prune(ctx *x, tm_hnode *n, int in_comments)
                     if (!x->o->keep_comments)
                         rm = 1;
                 }
-                if (!rm && MATCH(c, neg_strong) && !(c->flags & TM_HF_POSITIVE))
+                if (!rm && strong && !(c->flags & TM_HF_POSITIVE) && !texty)
                     rm = 1;
             }
         }
         const char *role = tm_html_attr(c, "role");
         if (role && (!strcmp(role, "navigation") || !strcmp(role, "complementary") ||
                      !strcmp(role, "contentinfo") || !strcmp(role, "banner") ||
-                     !strcmp(role, "dialog") || !strcmp(role, "alert")))
+                     !strcmp(role, "dialog") || !strcmp(role, "alert")) && !wrapper)
             rm = 1;
         if (in_comments)
             c->flags |= TM_HF_COMMENTS;
@@ -240,6 +285,8 @@ static void aggregate(ctx *x, tm_hnode *n, int in_link)
             continue;
         }
         aggregate(x, c, in_link || c->tag == TM_T_A);
+        if (c->tag == TM_T_H1 || (c->flags & TM_HF_HAS_H1))
+            n->flags |= TM_HF_HAS_H1;
         n->chars += c->chars;
         n->link_chars += c->link_chars;
         n->commas += c->commas;
@@ -247,10 +294,6 @@ static void aggregate(ctx *x, tm_hnode *n, int in_link)
     }
 }
 
-static double link_density(const tm_hnode *n)
-{
-    return n->chars ? (double)n->link_chars / n->chars : 0.0;
-}
 
 /* Chars of the node's own inline content (text not inside a block child). */
 static uint32_t direct_chars(const tm_hnode *n)
@@ -783,6 +826,8 @@ tamis_status tm_extract_content(tm_arena *a, tm_hdoc *h, const tm_extract_opts *
     x.h = h;
     x.out = *out;
     x.title = o->title;
+    aggregate(&x, h->root, 0); /* raw sizes, for prune's wrapper test */
+    x.page_chars = h->root->chars;
     prune(&x, h->root, 0);
     aggregate(&x, h->root, 0);
     tm_hnode *scope = x.body ? x.body : h->root;
