@@ -1,0 +1,256 @@
+/* test_quality_signals.c — every quality signal pinned on small texts computed by hand
+ * (the arithmetic is in the comments), plus defined results on hostile input. */
+#include "quality/tm_quality.h"
+#include "tm_test.h"
+
+#define EPS 1e-6
+
+static tm_arena arena;
+
+static void compute(const char *text, const tm_quality_opts *o, bool lines, tm_quality *q)
+{
+    tamis_status st = tm_quality_compute(text, strlen(text), o, &arena, lines, q);
+    CHECK_EQ_INT(st, TAMIS_OK);
+}
+
+/* "The cat sat.\nThe cat sat.\n\nA dog ran!": 4 lines, 3 newlines, 37 characters;
+ * words The cat sat The cat sat A dog ran (9, 25 characters); 3 punctuation tokens. */
+TEST(test_natural_language)
+{
+    tm_wordset *stop = tm_wordset_from_lines("the\na\n", 6);
+    tm_quality_opts o;
+    tm_quality_opts_init(&o);
+    o.stop_words = stop;
+    tm_quality q;
+    compute("The cat sat.\nThe cat sat.\n\nA dog ran!", &o, false, &q);
+    CHECK_NEAR(q.v[TM_QS_CHARS], 37, 0);
+    CHECK_NEAR(q.v[TM_QS_LINES], 4, 0);
+    CHECK_NEAR(q.v[TM_QS_WORD_COUNT], 9, 0);
+    CHECK_NEAR(q.v[TM_QS_TOKEN_COUNT], 12, 0);
+    CHECK_NEAR(q.v[TM_QS_MEAN_WORD_LENGTH], 25.0 / 9, EPS);
+    CHECK_NEAR(q.v[TM_QS_SYMBOL_TO_WORD_RATIO], 0, 0);
+    CHECK_NEAR(q.v[TM_QS_FRAC_LINES_TERMINAL], 3.0 / 4, EPS);
+    CHECK_NEAR(q.v[TM_QS_FRAC_WORDS_NO_ALPHA], 0, 0);
+    CHECK_NEAR(q.v[TM_QS_FRAC_TOKENS_ALPHA], 9.0 / 12, EPS);
+    /* folded: the cat sat a dog ran */
+    CHECK_NEAR(q.v[TM_QS_FRAC_UNIQUE_WORDS], 6.0 / 9, EPS);
+    /* log 9 - (3 * 2 log 2) / 9 */
+    CHECK_NEAR(q.v[TM_QS_UNIGRAM_ENTROPY], log(9.0) - 6 * log(2.0) / 9, EPS);
+    /* The, The (folded "the") and A: 3 of 9 */
+    CHECK_NEAR(q.v[TM_QS_STOP_WORD_FRACTION], 3.0 / 9, EPS);
+    /* Gopher's stop words are matched case-sensitively: "The" is not "the". */
+    CHECK_NEAR(q.v[TM_QS_GOPHER_STOP_WORDS], 0, 0);
+    CHECK_NEAR(q.v[TM_QS_FRAC_UPPERCASE], 3.0 / 25, EPS);
+    CHECK_NEAR(q.v[TM_QS_NUM_SENTENCES], 3, 0);
+    /* 2-grams "The cat" and "cat sat" both occur twice; the first seen wins: 7 chars x 2 */
+    CHECK_NEAR(q.v[TM_QS_TOP_2GRAM], 14.0 / 37, EPS);
+    CHECK_NEAR(q.v[TM_QS_TOP_3GRAM], 22.0 / 37, EPS);
+    /* every 4-gram once: the first, "The cat sat The", 15 chars */
+    CHECK_NEAR(q.v[TM_QS_TOP_4GRAM], 15.0 / 37, EPS);
+    CHECK_NEAR(q.v[TM_QS_DUP_5GRAM], 0, 0);
+    /* lines: 3 non-empty, one repeated (12 chars); paragraphs: 2, none repeated */
+    CHECK_NEAR(q.v[TM_QS_DUP_LINE_FRAC], 1.0 / 3, EPS);
+    CHECK_NEAR(q.v[TM_QS_DUP_LINE_CHAR_FRAC], 12.0 / 37, EPS);
+    CHECK_NEAR(q.v[TM_QS_DUP_PARA_FRAC], 0, 0);
+    CHECK_NEAR(q.v[TM_QS_DUP_PARA_CHAR_FRAC], 0, 0);
+    /* FineWeb: 3 of 4 lines end in punctuation, all 4 are <= 30 chars, 12 duplicated
+     * chars over 34 non-newline chars, 3 newlines over 12 tokens */
+    CHECK_NEAR(q.v[TM_QS_FW_LINE_PUNCT], 0.75, EPS);
+    CHECK_NEAR(q.v[TM_QS_FW_SHORT_LINE], 1.0, EPS);
+    CHECK_NEAR(q.v[TM_QS_FW_CHAR_DUP], 12.0 / 34, EPS);
+    CHECK_NEAR(q.v[TM_QS_FW_LIST_RATIO], 3.0 / 12, EPS);
+    /* C4 keeps the three sentence lines, not the blank one */
+    CHECK_NEAR(q.v[TM_QS_C4_LINES_KEPT], 0.75, EPS);
+    CHECK_NEAR(q.v[TM_QS_C4_SENTENCES], 3, 0);
+    tm_wordset_free(stop);
+}
+
+/* "• one two...\n- three #four\nfive six…\n": splitlines gives 3 lines (12 + 13 + 9
+ * chars, 3 newlines: 37); words one two three four five six (22 chars); punctuation
+ * tokens • ... - # … (5). */
+TEST(test_lines_and_symbols)
+{
+    tm_quality q;
+    compute("\xE2\x80\xA2 one two...\n- three #four\nfive six\xE2\x80\xA6\n", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_CHARS], 37, 0);
+    CHECK_NEAR(q.v[TM_QS_LINES], 3, 0);
+    CHECK_NEAR(q.v[TM_QS_WORD_COUNT], 6, 0);
+    CHECK_NEAR(q.v[TM_QS_TOKEN_COUNT], 11, 0);
+    CHECK_NEAR(q.v[TM_QS_MEAN_WORD_LENGTH], 22.0 / 6, EPS);
+    CHECK_NEAR(q.v[TM_QS_FRAC_LINES_BULLET], 2.0 / 3, EPS);
+    CHECK_NEAR(q.v[TM_QS_FRAC_LINES_ELLIPSIS], 2.0 / 3, EPS);
+    CHECK_NEAR(q.v[TM_QS_HASH_TO_TOKEN_RATIO], 1.0 / 11, EPS);
+    CHECK_NEAR(q.v[TM_QS_ELLIPSIS_TO_TOKEN_RATIO], 2.0 / 11, EPS);
+    CHECK_NEAR(q.v[TM_QS_SYMBOL_TO_WORD_RATIO], 3.0 / 6, EPS);
+    CHECK_NEAR(q.v[TM_QS_FRAC_TOKENS_ALPHA], 6.0 / 11, EPS);
+    CHECK_NEAR(q.v[TM_QS_FRAC_LINES_TERMINAL], 1.0 / 3, EPS); /* "..." ends in '.' */
+    /* split("\n") has a 4th, empty line: 1 of 4 ends in '.', all 4 are short */
+    CHECK_NEAR(q.v[TM_QS_FW_LINE_PUNCT], 0.25, EPS);
+    CHECK_NEAR(q.v[TM_QS_FW_SHORT_LINE], 1.0, EPS);
+    /* re.split("\n+") adds "" after the final newline: 4 elements, none repeated */
+    CHECK_NEAR(q.v[TM_QS_DUP_LINE_FRAC], 0, 0);
+}
+
+/* "a b c d e" three times: 15 one-letter words, 29 characters. */
+TEST(test_repetition_ngrams)
+{
+    tm_quality q;
+    compute("a b c d e a b c d e a b c d e", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_CHARS], 29, 0);
+    /* "a b" x3 (3 chars each) */
+    CHECK_NEAR(q.v[TM_QS_TOP_2GRAM], 9.0 / 29, EPS);
+    /* "a b c" x3 */
+    CHECK_NEAR(q.v[TM_QS_TOP_3GRAM], 15.0 / 29, EPS);
+    /* walk: 5 new 5-grams, then "abcde" at 5 repeats (+5, jump to 10), again at 10 (+5) */
+    CHECK_NEAR(q.v[TM_QS_DUP_5GRAM], 10.0 / 29, EPS);
+    /* 6-grams: 5 new, the one at 5 repeats (+6), jump to 11 > last start 9 */
+    CHECK_NEAR(q.v[TM_QS_DUP_6GRAM], 6.0 / 29, EPS);
+    /* 10-grams: starts 0..5; the one at 5 equals the one at 0 (+10) */
+    CHECK_NEAR(q.v[TM_QS_DUP_10GRAM], 10.0 / 29, EPS);
+    CHECK_NEAR(q.v[TM_QS_FRAC_UNIQUE_WORDS], 5.0 / 15, EPS);
+    CHECK_NEAR(q.v[TM_QS_UNIGRAM_ENTROPY], log(5.0), EPS);
+}
+
+/* Paragraphs: "x y\n\nx y\n\nz" has paragraphs "x y", "x y", "z": one repeated (3 chars
+ * of 11); a whitespace-only line does not split a paragraph. */
+TEST(test_paragraphs)
+{
+    tm_quality q;
+    compute("  x y\n\nx y\n\nz\n\n", NULL, false, &q);
+    /* strip() removes the two leading spaces and the trailing newlines */
+    CHECK_NEAR(q.v[TM_QS_DUP_PARA_FRAC], 1.0 / 3, EPS);
+    CHECK_NEAR(q.v[TM_QS_DUP_PARA_CHAR_FRAC], 3.0 / 15, EPS);
+    compute("a\n \nb\n\na\n \nb", NULL, false, &q);
+    /* two paragraphs "a\n \nb", equal: 1 of 2, 5 of 12 chars */
+    CHECK_NEAR(q.v[TM_QS_DUP_PARA_FRAC], 0.5, EPS);
+    CHECK_NEAR(q.v[TM_QS_DUP_PARA_CHAR_FRAC], 5.0 / 12, EPS);
+}
+
+TEST(test_c4_lines)
+{
+    const char *text = "Hello world this is fine.\n"
+                       "Click here\n"
+                       "We use cookies on this site.\n"
+                       "Enable JavaScript to view this page.\n"
+                       "A line with a citation.[1]\n"
+                       "See more...";
+    tm_quality q;
+    compute(text, NULL, true, &q);
+    CHECK_EQ_INT(q.n_lines, 6);
+    CHECK_EQ_INT(q.c4_verdict[0], TM_C4_KEPT);
+    CHECK_EQ_INT(q.c4_verdict[1], TM_C4_NO_TERMINAL);
+    CHECK_EQ_INT(q.c4_verdict[2], TM_C4_POLICY);
+    CHECK_EQ_INT(q.c4_verdict[3], TM_C4_JAVASCRIPT);
+    CHECK_EQ_INT(q.c4_verdict[4], TM_C4_KEPT);
+    CHECK_EQ_INT(q.c4_verdict[5], TM_C4_NO_TERMINAL);
+    CHECK_EQ_INT(q.c4_removed[TM_C4_NO_TERMINAL], 2);
+    CHECK_NEAR(q.v[TM_QS_C4_LINES_KEPT], 2.0 / 6, EPS);
+    CHECK_NEAR(q.v[TM_QS_C4_SENTENCES], 2, 0);
+    CHECK_NEAR(q.v[TM_QS_FRAC_LINES_JAVASCRIPT], 1.0 / 6, EPS);
+    tm_buf b;
+    tm_buf_init(&b);
+    CHECK_EQ_INT(tm_quality_c4_text(text, strlen(text), &q, true, &b), TAMIS_OK);
+    tm_buf_nul(&b);
+    CHECK_EQ_STR(b.data, "Hello world this is fine.\nA line with a citation.");
+    tm_buf_free(&b);
+
+    /* Lorem ipsum and '{' count only on lines C4 keeps; a code line ending in '}' is
+     * removed before the bracket test. */
+    compute("Lorem ipsum dolor sit amet.\nfunction f() { return 1; }\n", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_C4_LOREM_IPSUM], 1, 0);
+    CHECK_NEAR(q.v[TM_QS_C4_CURLY_BRACKET], 0, 0);
+    CHECK_NEAR(q.v[TM_QS_CURLY_BRACKET_RATIO], 2.0 / 55, EPS);
+    CHECK_NEAR(q.v[TM_QS_LOREM_IPSUM_RATIO], 1.0 / 55, EPS);
+    compute("Put the { brace in here.", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_C4_CURLY_BRACKET], 1, 0);
+    /* sentences: two on one line, and a quoted ending */
+    compute("One thing. Two things! He said \"three.\"", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_C4_SENTENCES], 3, 0);
+}
+
+TEST(test_multilingual)
+{
+    /* Chinese: full-width stops end sentences and lines. Without ICU each Han character
+     * is one word; with it words are longer, so only pin what does not depend on it. */
+    tm_quality q;
+    compute("\xE4\xBB\x8A\xE5\xA4\xA9\xE5\xA4\xA9\xE6\xB0\x94\xE5\xBE\x88\xE5\xA5\xBD\xE3\x80\x82", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_CHARS], 7, 0);
+    CHECK_NEAR(q.v[TM_QS_FRAC_LINES_TERMINAL], 1, 0);
+    CHECK_NEAR(q.v[TM_QS_NUM_SENTENCES], 1, 0);
+    CHECK(q.v[TM_QS_WORD_COUNT] >= 1 && q.v[TM_QS_WORD_COUNT] <= 6);
+    CHECK_NEAR(q.v[TM_QS_FRAC_WORDS_NO_ALPHA], 0, 0);
+    /* Cyrillic upper case folds for the unigram statistics: "Мир мир" is one word */
+    compute("\xD0\x9C\xD0\xB8\xD1\x80 \xD0\xBC\xD0\xB8\xD1\x80", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_WORD_COUNT], 2, 0);
+    CHECK_NEAR(q.v[TM_QS_FRAC_UNIQUE_WORDS], 0.5, EPS);
+    CHECK_NEAR(q.v[TM_QS_FRAC_UPPERCASE], 1.0 / 6, EPS);
+    CHECK_NEAR(q.v[TM_QS_MEAN_WORD_LENGTH], 3, EPS);
+    /* Gopher's n-grams stay case-sensitive: "Мир мир" has no repeated 2-gram */
+}
+
+TEST(test_hostile_input)
+{
+    tm_quality q;
+    /* empty: everything 0, one (empty) line for FineWeb */
+    compute("", NULL, true, &q);
+    CHECK_NEAR(q.v[TM_QS_CHARS], 0, 0);
+    CHECK_NEAR(q.v[TM_QS_WORD_COUNT], 0, 0);
+    CHECK_NEAR(q.v[TM_QS_MEAN_WORD_LENGTH], 0, 0);
+    CHECK_NEAR(q.v[TM_QS_UNIGRAM_ENTROPY], 0, 0);
+    CHECK_NEAR(q.v[TM_QS_FW_LIST_RATIO], 0, 0);
+    CHECK_EQ_INT(q.n_lines, 1);
+    /* only emoji: no words, each emoji run is a symbol token */
+    compute("\xF0\x9F\x98\x80\xF0\x9F\x98\x80 \xF0\x9F\x8E\x89", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_WORD_COUNT], 0, 0);
+    CHECK_NEAR(q.v[TM_QS_TOKEN_COUNT], 2, 0);
+    CHECK_NEAR(q.v[TM_QS_CHARS], 4, 0);
+    /* only digits: words without letters */
+    compute("123 456 789", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_WORD_COUNT], 3, 0);
+    CHECK_NEAR(q.v[TM_QS_FRAC_WORDS_NO_ALPHA], 1, 0);
+    CHECK_NEAR(q.v[TM_QS_FRAC_DIGITS], 9.0 / 11, EPS);
+    /* invalid UTF-8: each bad byte is one character, and no word */
+    compute("ab\xFF\xFE cd \xC3", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_CHARS], 9, 0);
+    CHECK_NEAR(q.v[TM_QS_WORD_COUNT], 2, 0);
+    /* mixed scripts in one word run */
+    compute("abc\xD0\xB4\xD0\xB5\xD1\x84 \xCE\xB1\xCE\xB2\xCE\xB3 x", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_WORD_COUNT], 3, 0);
+    CHECK_NEAR(q.v[TM_QS_MEAN_WORD_LENGTH], 10.0 / 3, EPS);
+    /* one long word (4 MB): one word, C4 removes its line */
+    size_t n = 4u << 20;
+    char *big = malloc(n + 1);
+    memset(big, 'a', n);
+    big[n] = 0;
+    CHECK_EQ_INT(tm_quality_compute(big, n, NULL, &arena, true, &q), TAMIS_OK);
+    CHECK_NEAR(q.v[TM_QS_WORD_COUNT], 1, 0);
+    CHECK_NEAR(q.v[TM_QS_MEAN_WORD_LENGTH], (double)n, 0);
+    CHECK_EQ_INT(q.c4_verdict[0], TM_C4_LONG_WORD);
+    CHECK_NEAR(q.v[TM_QS_TOP_2GRAM], 0, 0);
+    free(big);
+}
+
+TEST(test_names)
+{
+    CHECK_EQ_STR(tm_qs_name(TM_QS_WORD_COUNT), "word_count");
+    CHECK_EQ_STR(tm_qs_name(TM_QS_DUP_10GRAM), "frac_chars_dup_10gram");
+    CHECK(tm_qs_name(TM_QS__COUNT) == NULL);
+    for (int i = 0; i < TM_QS__COUNT; i++)
+        for (int j = i + 1; j < TM_QS__COUNT; j++)
+            CHECK(strcmp(tm_qs_name((tm_qs)i), tm_qs_name((tm_qs)j)) != 0);
+}
+
+int main(void)
+{
+    tm_arena_init(&arena);
+    RUN(test_natural_language);
+    RUN(test_lines_and_symbols);
+    RUN(test_repetition_ngrams);
+    RUN(test_paragraphs);
+    RUN(test_c4_lines);
+    RUN(test_multilingual);
+    RUN(test_hostile_input);
+    RUN(test_names);
+    tm_arena_free(&arena);
+    TEST_MAIN_END();
+}
