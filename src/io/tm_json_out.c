@@ -5,10 +5,15 @@
 #include <stdlib.h>
 
 /* Fields written as JSON arrays, numbers, or "; "-joined strings. */
-static bool is_list(tamis_field f) { return f == TAMIS_F_TAGS || f == TAMIS_F_RELATED; }
+static bool is_list(tamis_field f)
+{
+    return f == TAMIS_F_TAGS || f == TAMIS_F_RELATED || f == TAMIS_F_LANG_TOP ||
+           f == TAMIS_F_LANG_PARAGRAPHS;
+}
 static bool is_number(tamis_field f)
 {
-    return f == TAMIS_F_READING_TIME || f == TAMIS_F_LANG_SCORE || f == TAMIS_F_HTTP_STATUS;
+    return f == TAMIS_F_READING_TIME || f == TAMIS_F_LANG_SCORE || f == TAMIS_F_HTTP_STATUS ||
+           f == TAMIS_F_CONTENT_LENGTH;
 }
 
 /* Writes a numeric field as a number when it parses as one, else as a string. */
@@ -104,7 +109,11 @@ tamis_status tm_doc_json(const tamis_doc *d, const tamis_writer_opts *o, tm_buf 
                       (unsigned long long)d->src_record);
     }
     write_metadata(b, d);
-    if (o && o->with_payload && d->payload) {
+    /* Binary payloads (images, PDFs) are omitted: as "UTF-8 text" they would be noise. */
+    if (o && o->with_payload && d->payload &&
+        (d->kind != TAMIS_KIND_OTHER ||
+         (tm_utf8_valid_prefix((const char *)d->payload, d->payload_len) == d->payload_len &&
+          !memchr(d->payload, '\0', d->payload_len)))) {
         tm_buf_puts(b, ",\"payload\":");
         tm_json_str(b, (const char *)d->payload, d->payload_len);
     }
