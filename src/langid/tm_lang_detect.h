@@ -1,0 +1,31 @@
+/* tm_lang_detect.h — one language-ID call over the backends (private to src/langid). */
+#ifndef TM_LANG_DETECT_H
+#define TM_LANG_DETECT_H
+
+#include "../common/tm_common.h"
+#include "tm_lang.h"
+
+enum { TM_LANG_BACKEND_ENSEMBLE = 0, TM_LANG_BACKEND_CLD2 = 1, TM_LANG_BACKEND_FASTTEXT = 2 };
+
+typedef struct tm_lang_opts {
+    int backend;      /* TM_LANG_BACKEND_* */
+    bool best_effort; /* CLD2's best-effort flag (answer on short text) */
+    const tm_ft *ft;  /* fastText model; NULL: fastText is not used */
+} tm_lang_opts;
+
+typedef struct tm_lang_result {
+    tm_lang_guess top[TM_LANG_TOPK]; /* ISO 639 codes, best first; n == 0: undetermined */
+    int n;
+    tm_script script;    /* dominant script of the letters */
+    double script_share; /* its share of the letters */
+    size_t letters;
+    bool reliable;
+    bool ran_cld2, ran_fasttext;
+} tm_lang_result;
+
+/* Identifies the language of s[0..n), which must be valid UTF-8 without C0/C1 controls
+ * (CLD2 refuses those: the stage cleans the text first). Thread-safe. */
+void tm_lang_identify(const tm_lang_opts *o, const char *s, size_t n, tm_lang_result *r);
+const char *tm_lang_backend_name(int backend);
+
+#endif
