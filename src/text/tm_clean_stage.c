@@ -1,26 +1,1105 @@
-/* tm_clean_stage.c — the 'clean' stage: placeholder until the stage lands (passes documents through). */
-#include "../common/tm_common.h"
+/* tm_clean_stage.c — the 'clean' stage: a language-aware line classifier for extracted
+ * text (WET, scraped articles) that keeps the article, moves title, byline, dates, reading
+ * time, site and related links into metadata, and in corpus mode drops lines repeated
+ * across many documents (CCNet-style hash counts). docs/clean.md explains every rule. */
+#include "tm_clean_int.h"
+#include "../common/tm_unicode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <xxhash.h>
 
 typedef struct clean_cfg {
     bool enabled;
+    bool explain;
+    bool corpus;
+    int64_t corpus_min_docs;
+    int64_t corpus_table_mb;
+    double stop_good;
+    double stop_low;
+    int64_t good_words;
+    int64_t short_chars;
+    int64_t lexicon_max_bytes;
+    bool region;
+    int64_t max_gap;
 } clean_cfg;
 
 static const tm_param clean_params[] = {
     {"enabled", TM_P_BOOL, "true", offsetof(clean_cfg, enabled), "run this stage"},
+    {"explain", TM_P_BOOL, "false", offsetof(clean_cfg, explain),
+     "replace the text by every line prefixed with KEEP/DROP and the rule (no doc is dropped)"},
+    {"corpus", TM_P_BOOL, "false", offsetof(clean_cfg, corpus),
+     "corpus mode: first pass counts normalised line hashes; lines seen in many docs are dropped"},
+    {"corpus_min_docs", TM_P_INT, "3", offsetof(clean_cfg, corpus_min_docs),
+     "corpus mode: a line found in at least this many documents is boilerplate"},
+    {"corpus_table_mb", TM_P_INT, "256", offsetof(clean_cfg, corpus_table_mb),
+     "corpus mode: memory ceiling of the line-hash table (MiB, 16 bytes per distinct line)"},
+    {"stop_good", TM_P_DOUBLE, "0.25", offsetof(clean_cfg, stop_good),
+     "stop-word density (document language) from which a sentence-like line is body text"},
+    {"stop_low", TM_P_DOUBLE, "0.15", offsetof(clean_cfg, stop_low),
+     "stop-word density below which a long line is not prose"},
+    {"good_words", TM_P_INT, "8", offsetof(clean_cfg, good_words),
+     "words a line with terminal punctuation needs to count as body text on its own"},
+    {"short_chars", TM_P_INT, "40", offsetof(clean_cfg, short_chars),
+     "lines shorter than this (characters) are judged by their neighbours"},
+    {"lexicon_max_bytes", TM_P_INT, "400", offsetof(clean_cfg, lexicon_max_bytes),
+     "lines longer than this are not matched against the phrase lexicon (speed)"},
+    {"region", TM_P_BOOL, "true", offsetof(clean_cfg, region),
+     "keep only the densest run of body lines (the article) and what lies between them"},
+    {"max_gap", TM_P_INT, "8", offsetof(clean_cfg, max_gap),
+     "region: this many dropped lines in a row end the article"},
     {0},
 };
 
-static tamis_status clean_create(void **self, const void *cfg, tamis_error *err)
+/* ---- corpus table: bounded open-addressing map from line hash to document count. */
+typedef struct cl_entry {
+    uint64_t h; /* 0: empty (a real 0 hash is mapped to 1) */
+    uint32_t n;
+    uint32_t pad;
+} cl_entry;
+
+typedef struct cl_table {
+    cl_entry *e;
+    size_t cap, n, max_entries;
+    uint32_t floor; /* counts at or below this were pruned at least once (lossy counting) */
+    uint64_t prunes, lines_seen, docs_seen;
+} cl_table;
+
+typedef struct clean_state {
+    const clean_cfg *cfg;
+    cl_lex *lx;
+    cl_table tab;
+    tm_buf scratch; /* observe is serial: one scratch buffer of hashes */
+    uint64_t docs, dropped, lines_in, lines_kept;
+} clean_state;
+
+/* ---- line model */
+enum { CLS_BAD = 0, CLS_SHORT, CLS_NEAR, CLS_GOOD };
+
+typedef struct cl_line {
+    uint32_t off, len;
+    uint32_t nchars, nwords, nstop, ncap, nalpha_words, ndigits, nletters;
+    bool blank_before;
+    bool endp;      /* ends like a sentence (. ! ? … 。 and closing quotes after them) */
+    bool colon_end; /* ends with ':' */
+    bool meta;      /* moved to metadata */
+    bool comment_head; /* "12 comments", "leave a reply": a reader-comment section opens */
+    bool navfull;   /* every word is a navigation phrase */
+    uint8_t cls;
+    bool keep;
+    const char *why;
+} cl_line;
+
+typedef struct cl_wordctx {
+    const cl_lex *lx;
+    const tm_wordset *ws; /* stop words of a language outside the map, or NULL */
+    uint32_t bit;         /* language bit in the map, 0 if none */
+    cl_line *l;
+} cl_wordctx;
+
+static void on_word(void *ctx, const char *w, size_t n)
 {
-    (void)err;
-    *self = (void *)cfg;
+    cl_wordctx *c = ctx;
+    cl_line *l = c->l;
+    l->nwords++;
+    const char *p = w, *end = w + n;
+    int32_t cp = tm_utf8_next(&p, end);
+    if (tm_is_upper(cp))
+        l->ncap++;
+    if (tm_is_letter(cp))
+        l->nalpha_words++;
+    if (c->bit) {
+        if (cl_lex_stopmask(c->lx, w, n) & c->bit)
+            l->nstop++;
+    } else if (c->ws && tm_wordset_has(c->ws, w, n)) {
+        l->nstop++;
+    }
+}
+
+/* Character statistics and sentence ending of a line. */
+static void char_stats(cl_line *l, const char *s, size_t n)
+{
+    uint32_t chars = 0, digits = 0, letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80)
+            chars++;
+        if (c >= '0' && c <= '9')
+            digits++;
+        else if ((c | 32) >= 'a' && (c | 32) <= 'z')
+            letters++;
+        else if (c >= 0xC0)
+            letters++; /* non-ASCII lead bytes: nearly always letters in running text */
+    }
+    l->nchars = chars;
+    l->ndigits = digits;
+    l->nletters = letters;
+    /* Skip closing quotes and brackets, then look at the last mark. */
+    const char *e = s + n;
+    while (e > s) {
+        unsigned char c = (unsigned char)e[-1];
+        if (c == '"' || c == '\'' || c == ')' || c == ']' || c == ' ')
+            e--;
+        else if (e - s >= 3 && (memcmp(e - 3, "\xE2\x80\x9D", 3) == 0 || /* ” */
+                                memcmp(e - 3, "\xE2\x80\x99", 3) == 0))  /* ’ */
+            e -= 3;
+        else if (e - s >= 2 && memcmp(e - 2, "\xC2\xBB", 2) == 0) /* » */
+            e -= 2;
+        else
+            break;
+    }
+    if (e == s)
+        return;
+    unsigned char c = (unsigned char)e[-1];
+    if (c == '.' || c == '!' || c == '?' || c == ';')
+        l->endp = true;
+    else if (c == ':')
+        l->colon_end = true;
+    else if (e - s >= 3 && (memcmp(e - 3, "\xE2\x80\xA6", 3) == 0 ||  /* … */
+                            memcmp(e - 3, "\xE3\x80\x82", 3) == 0 ||  /* 。 */
+                            memcmp(e - 3, "\xEF\xBC\x81", 3) == 0 ||  /* ！ */
+                            memcmp(e - 3, "\xEF\xBC\x9F", 3) == 0))   /* ？ */
+        l->endp = true;
+    else if (e - s >= 2 && (memcmp(e - 2, "\xD8\x9F", 2) == 0 ||      /* ؟ */
+                            memcmp(e - 2, "\xDB\x94", 2) == 0))       /* ۔ */
+        l->endp = true;
+    else if (e - s >= 3 && memcmp(e - 3, "\xE0\xA5\xA4", 3) == 0)     /* । */
+        l->endp = true;
+}
+
+/* Shortcode and markup residue: "[ad_1]", "[caption id=...]", "[/caption]", "{{...}}",
+ * "<div ...>", "<!-- -->". The whole line must be residue. */
+static bool is_markup(const char *s, size_t n)
+{
+    if (n < 3)
+        return false;
+    if (s[0] == '[' && s[n - 1] == ']') {
+        size_t i = 1;
+        if (s[i] == '/')
+            i++;
+        size_t st = i;
+        while (i < n - 1 && (((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') ||
+                             (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+            i++;
+        /* A word then either the end or attributes (key="value"). */
+        return i > st && (i == n - 1 || (s[i] == ' ' && memchr(s + i, '=', n - i)));
+    }
+    if (s[0] == '{' && s[1] == '{' && s[n - 1] == '}' && s[n - 2] == '}')
+        return true;
+    if (s[0] == '<' && s[n - 1] == '>' && (((s[1] | 32) >= 'a' && (s[1] | 32) <= 'z') ||
+                                           s[1] == '/' || s[1] == '!'))
+        return true;
+    return false;
+}
+
+/* URL or e-mail making up most of the line. */
+static bool is_url_line(const char *s, size_t n, uint32_t words)
+{
+    size_t urlbytes = 0;
+    const char *p = s, *end = s + n;
+    while (p < end) {
+        while (p < end && *p == ' ')
+            p++;
+        const char *ws = p;
+        while (p < end && *p != ' ')
+            p++;
+        size_t wl = (size_t)(p - ws);
+        if (wl >= 5 && (memmem(ws, wl, "://", 3) || (wl > 4 && memcmp(ws, "www.", 4) == 0) ||
+                        (memchr(ws, '@', wl) && memchr(ws, '.', wl))))
+            urlbytes += wl;
+    }
+    (void)words;
+    return urlbytes * 2 > n;
+}
+
+typedef struct cl_doc {
+    const clean_state *st;
+    tamis_doc *doc;
+    const char *text;
+    cl_line *lines;
+    size_t n;
+} cl_doc;
+
+/* Splits the text into trimmed lines (blank lines are not kept, they set blank_before). */
+static tamis_status split_lines(tamis_doc *doc, const char *text, size_t len, cl_line **out,
+                                size_t *n_out)
+{
+    size_t cap = 1;
+    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p))); p++)
+        cap++;
+    cl_line *L = tm_arena_alloc(&doc->arena, cap * sizeof *L);
+    if (!L)
+        return TAMIS_ERR_NOMEM;
+    size_t n = 0;
+    bool blank = false;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *s = p, *e = le;
+        /* Trim ASCII space, tabs, CR and NBSP. */
+        for (;;) {
+            if (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\f' || *s == '\v'))
+                s++;
+            else if (e - s >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+                s += 2;
+            else
+                break;
+        }
+        for (;;) {
+            if (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\f' ||
+                          e[-1] == '\v'))
+                e--;
+            else if (e - s >= 2 && (unsigned char)e[-2] == 0xC2 && (unsigned char)e[-1] == 0xA0)
+                e -= 2;
+            else
+                break;
+        }
+        if (e > s) {
+            cl_line *l = &L[n++];
+            memset(l, 0, sizeof *l);
+            l->off = (uint32_t)(s - text);
+            l->len = (uint32_t)(e - s);
+            l->blank_before = blank;
+            blank = false;
+        } else {
+            blank = true;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    *out = L;
+    *n_out = n;
     return TAMIS_OK;
+}
+
+typedef struct lang_ctx {
+    const cl_lex *lx;
+    uint32_t counts[CL_MAX_LANGS];
+} lang_ctx;
+
+static void on_lang_word(void *ctx, const char *w, size_t n)
+{
+    lang_ctx *c = ctx;
+    uint32_t m = cl_lex_stopmask(c->lx, w, n);
+    while (m) {
+        int b = __builtin_ctz(m);
+        c->counts[b]++;
+        m &= m - 1;
+    }
+}
+
+/* Document language: metadata if set, else the stop-word list with the most hits over
+ * the long lines (navigation is short and often in another language than the body). */
+static const char *doc_language(const cl_lex *lx, const char *text, const cl_line *L,
+                                size_t n, const tamis_doc *doc)
+{
+    const char *lang = tamis_doc_get(doc, TAMIS_F_LANG);
+    if (lang && *lang)
+        return lang;
+    lang_ctx c;
+    memset(&c, 0, sizeof c);
+    c.lx = lx;
+    size_t budget = 4000;
+    for (int pass = 0; pass < 2 && budget > 0; pass++)
+        for (size_t i = 0; i < n && budget > 0; i++) {
+            /* First the long lines, then (short documents) any line. */
+            if ((pass == 0) != (L[i].len >= 80))
+                continue;
+            size_t take = TM_MIN((size_t)L[i].len, budget);
+            tm_words(text + L[i].off, take, on_lang_word, &c);
+            budget -= take;
+        }
+    int best = -1;
+    uint32_t bn = 0;
+    for (int i = 0; i < CL_MAX_LANGS; i++)
+        if (c.counts[i] > bn)
+            bn = c.counts[i], best = i;
+    return bn >= 3 ? cl_lex_lang_code(lx, best) : NULL;
+}
+
+/* Heuristic name-like line for category/site: 1..maxw words, no sentence end, no digits. */
+static bool label_like(const cl_line *l, uint32_t maxw)
+{
+    return l->nwords >= 1 && l->nwords <= maxw && !l->endp && !l->colon_end &&
+           l->ndigits == 0 && l->len <= 60;
+}
+
+static tamis_status set_if_absent(tamis_doc *doc, tamis_field f, const char *v, size_t n)
+{
+    if (tamis_doc_get(doc, f))
+        return TAMIS_OK;
+    return tm_doc_setn(doc, f, v, n);
+}
+
+/* Classifies every line and fills metadata. */
+static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *text,
+                             cl_line *L, size_t n)
+{
+    const clean_cfg *cfg = st->cfg;
+    const cl_lex *lx = st->lx;
+    tamis_status rc = TAMIS_OK;
+    const char *lang = doc_language(lx, text, L, n, doc);
+    cl_wordctx wc = {lx, NULL, 0, NULL};
+    int li = cl_lex_lang_index(lx, lang);
+    if (li >= 0)
+        wc.bit = 1u << li;
+    else if (lang)
+        wc.ws = tm_stopwords(lang);
+    bool has_stop = wc.bit || wc.ws;
+    /* Scripts without case (CJK, Arabic, ...): capitalisation says nothing. */
+    bool no_space_lang = lang && (!strcmp(lang, "zh") || !strcmp(lang, "ja") ||
+                                  !strcmp(lang, "th"));
+
+    bool have_read = false, have_date = false, have_mod = false, have_byline = false;
+    for (size_t i = 0; i < n; i++) {
+        cl_line *l = &L[i];
+        const char *s = text + l->off;
+        wc.l = l;
+        char_stats(l, s, l->len);
+        tm_words(s, l->len, on_word, &wc);
+        l->cls = CLS_BAD;
+        if (l->nwords == 0) {
+            l->why = "symbols";
+            continue;
+        }
+        if (is_markup(s, l->len)) {
+            l->why = "markup";
+            continue;
+        }
+        if (l->nwords <= 12 && is_url_line(s, l->len, l->nwords)) {
+            l->why = "url";
+            continue;
+        }
+        if (l->len <= (uint64_t)cfg->lexicon_max_bytes) {
+            cl_norm nl;
+            cl_hits h;
+            if (!cl_normalize(&doc->arena, s, l->len, &nl))
+                return TAMIS_ERR_NOMEM;
+            cl_lex_scan(lx, &nl, &h);
+            if (h.covered[LX_COMMENTS] && h.covered[LX_COMMENTS] + l->ndigits >= h.bytes && h.words <= 6)
+                l->comment_head = true;
+            l->navfull = h.covered[LX_NAV] >= h.bytes;
+            if (h.covered[LX_NOTICE] > 0 || (memmem(s, l->len, "\xC2\xA9", 2) && l->nwords <= 30)) {
+                l->why = "notice";
+                continue;
+            }
+            bool glued_ok;
+            size_t rp = cl_lex_prefix(lx, LX_RELATED, &nl, &glued_ok);
+            if (rp && l->nwords <= 40) {
+                /* The rest after the label is the related article's title; a label glued
+                 * to it ("read alsoWashington") is recognised by the lexicon prefix. */
+                size_t o = nl.map[rp];
+                const char *r = s + o, *re = s + l->len;
+                while (r < re && (*r == ' ' || *r == ':' || *r == '-' || *r == '|'))
+                    r++;
+                l->why = "related";
+                l->meta = true;
+                if (re - r >= 3)
+                    rc = tamis_doc_add(doc, TAMIS_F_RELATED,
+                                       tm_arena_strndup(&doc->arena, r, (size_t)(re - r)));
+                else
+                    l->why = "nav";
+                if (rc)
+                    return rc;
+                continue;
+            }
+            if (h.covered[LX_NAV] * 2 >= h.bytes && l->nwords <= 15) {
+                l->why = "nav";
+                continue;
+            }
+            int minutes = cl_parse_reading_time(lx, &nl, &h);
+            if (minutes > 0) {
+                l->why = "reading_time";
+                l->meta = true;
+                if (!have_read) {
+                    char b[16];
+                    int k = snprintf(b, sizeof b, "%d", minutes);
+                    if ((rc = set_if_absent(doc, TAMIS_F_READING_TIME, b, (size_t)k)))
+                        return rc;
+                    have_read = true;
+                }
+                continue;
+            }
+            cl_lexclass label;
+            bool stub;
+            const char *iso =
+                cl_parse_date_line(lx, &doc->arena, s, l->len, &nl, &h, &label, &stub);
+            if (iso || stub) {
+                l->why = "date";
+                l->meta = true;
+                if (iso && label == LX_UPDATED && !have_mod) {
+                    if ((rc = set_if_absent(doc, TAMIS_F_MODIFIED, iso, strlen(iso))))
+                        return rc;
+                    have_mod = true;
+                } else if (iso && label == LX_PUBLISHED && !have_date) {
+                    if ((rc = set_if_absent(doc, TAMIS_F_DATE, iso, strlen(iso))))
+                        return rc;
+                    have_date = true;
+                }
+                continue;
+            }
+            const char *author, *place;
+            if (!l->endp && !l->colon_end && cl_parse_byline(lx, &doc->arena, s, l->len, &nl, &h, &author, &place)) {
+                l->why = "byline";
+                l->meta = true;
+                if (!have_byline) {
+                    have_byline = true;
+                    if (author && (rc = set_if_absent(doc, TAMIS_F_AUTHOR, author, strlen(author))))
+                        return rc;
+                    if (place && (rc = set_if_absent(doc, TAMIS_F_DATELINE, place, strlen(place))))
+                        return rc;
+                }
+                continue;
+            }
+        }
+        l->cls = CLS_NEAR; /* undecided: the quality pass below judges it */
+        l->why = NULL;
+    }
+    /* A stop-word list that matches almost nothing in the long lines does not fit how the
+     * text is tokenised (Korean particles glued to words, unsegmented scripts): judge
+     * those documents by length and punctuation alone. */
+    uint64_t dw = 0, ds = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!L[i].why && L[i].nwords >= 10)
+            dw += L[i].nwords, ds += L[i].nstop;
+    if (has_stop && dw >= 30 && ds * 100 < dw * 8)
+        has_stop = false;
+    /* Lists differ in size per language (en 1300 words, uk 70): the thresholds follow
+     * the density of the document's own long lines when that is lower. */
+    double dd = dw ? (double)ds / (double)dw : 0;
+    double stop_good = cfg->stop_good, stop_low = cfg->stop_low;
+    if (dw >= 30 && dd * 0.6 < stop_good) {
+        stop_good = dd * 0.6;
+        stop_low = TM_MIN(stop_low, dd * 0.35);
+    }
+    for (size_t i = 0; i < n; i++) {
+        cl_line *l = &L[i];
+        if (l->why)
+            continue;
+        /* Quality class from length, stop words and sentence shape (jusText's idea with
+         * thresholds re-fitted to the larger stopwords-iso lists). */
+        double sd = has_stop ? (double)l->nstop / l->nwords : stop_good;
+        bool titlecase = !no_space_lang && l->nwords >= 4 && l->ncap * 10 >= l->nwords * 7;
+        bool digity = l->ndigits * 3 > l->nletters + l->ndigits;
+        if (digity) {
+            l->why = "digits";
+            l->cls = l->nchars < (uint64_t)cfg->short_chars ? CLS_SHORT : CLS_BAD;
+        } else if (l->nchars < (uint64_t)cfg->short_chars || l->nwords < 4) {
+            l->cls = CLS_SHORT;
+            l->why = "short";
+        } else if (sd < stop_low) {
+            l->why = "low_stopwords";
+            l->cls = CLS_BAD;
+        } else if (titlecase && !l->endp) {
+            l->cls = CLS_SHORT;
+            l->why = "headline_like";
+        } else if ((l->endp && l->nwords >= (uint64_t)cfg->good_words && sd >= stop_good) ||
+                   (l->nwords >= 30 && sd >= stop_good)) {
+            l->cls = CLS_GOOD;
+            l->why = "body";
+        } else {
+            l->cls = CLS_NEAR;
+            l->why = "near";
+        }
+    }
+    return TAMIS_OK;
+}
+
+/* jusText-style context: short and near-good lines take the class of their neighbours. */
+static void smooth(cl_line *L, size_t n)
+{
+    /* Nearest non-short, non-dropped-by-rule neighbour class, ignoring near-good. */
+    uint8_t *prev = tm_malloc(n ? n : 1), *next = tm_malloc(n ? n : 1);
+    if (!prev || !next) {
+        tm_free(prev);
+        tm_free(next);
+        return;
+    }
+    uint8_t c = CLS_BAD;
+    for (size_t i = 0; i < n; i++) {
+        prev[i] = c;
+        if (L[i].cls == CLS_GOOD || (L[i].cls == CLS_BAD && !L[i].meta && strcmp(L[i].why, "related")))
+            c = L[i].cls;
+    }
+    c = CLS_BAD;
+    for (size_t i = n; i-- > 0;) {
+        next[i] = c;
+        if (L[i].cls == CLS_GOOD || (L[i].cls == CLS_BAD && !L[i].meta))
+            c = L[i].cls;
+    }
+    for (size_t i = 0; i < n; i++) {
+        cl_line *l = &L[i];
+        if (l->cls == CLS_NEAR) {
+            if (prev[i] == CLS_GOOD || next[i] == CLS_GOOD) {
+                l->keep = true;
+                l->why = "context";
+            } else {
+                l->why = "near_bad_context";
+            }
+        } else if (l->cls == CLS_SHORT) {
+            if (prev[i] == CLS_GOOD && next[i] == CLS_GOOD) {
+                l->keep = true;
+                l->why = strcmp(l->why, "digits") ? (l->endp ? "context" : "heading") : "context";
+            }
+        } else if (l->cls == CLS_GOOD) {
+            l->keep = true;
+        }
+    }
+    tm_free(prev);
+    tm_free(next);
+}
+
+/* A line found twice or more in one page (menus, teaser lists shown in two places)
+ * is page furniture, not article text: article paragraphs are not repeated verbatim. */
+static tamis_status mark_repeats(tamis_doc *doc, const char *text, cl_line *L, size_t n)
+{
+    size_t cap = 16;
+    while (cap < n * 2)
+        cap *= 2;
+    uint64_t *keys = tm_arena_alloc(&doc->arena, cap * sizeof *keys);
+    uint32_t *first = tm_arena_alloc(&doc->arena, cap * sizeof *first);
+    if (!keys || !first)
+        return TAMIS_ERR_NOMEM;
+    memset(keys, 0, cap * sizeof *keys);
+    for (size_t i = 0; i < n; i++) {
+        cl_line *l = &L[i];
+        if (l->meta || l->nchars < 20 || l->cls == CLS_BAD)
+            continue;
+        uint64_t h = XXH3_64bits(text + l->off, l->len) | 1;
+        size_t j = (size_t)h & (cap - 1);
+        while (keys[j] && keys[j] != h)
+            j = (j + 1) & (cap - 1);
+        if (!keys[j]) {
+            keys[j] = h;
+            first[j] = (uint32_t)i;
+            continue;
+        }
+        cl_line *f = &L[first[j]];
+        f->cls = CLS_BAD;
+        f->why = "repeated";
+        l->cls = CLS_BAD;
+        l->why = "repeated";
+    }
+    return TAMIS_OK;
+}
+
+/* Equality on ASCII letters and digits only (case-folded): typographic quotes, dashes
+ * and final periods differ between a page's <title> and its heading. */
+static bool loose_eq(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an > bn + bn / 4 + 8 || bn > an + an / 4 + 8)
+        return false;
+    size_t i = 0, j = 0, same = 0;
+    for (;;) {
+        while (i < an && !(((a[i] | 32) >= 'a' && (a[i] | 32) <= 'z') || (a[i] >= '0' && a[i] <= '9')))
+            i++;
+        while (j < bn && !(((b[j] | 32) >= 'a' && (b[j] | 32) <= 'z') || (b[j] >= '0' && b[j] <= '9')))
+            j++;
+        if (i == an || j == bn)
+            break;
+        if ((a[i] | 32) != (b[j] | 32))
+            return false;
+        i++, j++, same++;
+    }
+    if (i != an || j != bn)
+        return false;
+    /* Scripts without ASCII letters: fall back to byte equality. */
+    return same >= 8 || (an == bn && memcmp(a, b, an) == 0);
+}
+
+/* The page's <title> is usually the first line ("Headline - Site"); the article's own
+ * heading repeats the headline as a line of its own just above the body. Returns the
+ * index of that heading when a kept line follows it closely, else n. */
+static size_t find_anchor(const char *text, const cl_line *L, size_t n)
+{
+    if (n < 3)
+        return n;
+    const char *fs = text + L[0].off, *fe = fs + L[0].len;
+    size_t headlen = L[0].len;
+    static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ",
+                                       " \xC2\xB7 ", " \xC2\xBB ", NULL};
+    for (int k = 0; seps[k]; k++) {
+        size_t sl = strlen(seps[k]);
+        const char *at = NULL, *q = fs;
+        while ((q = memmem(q, (size_t)(fe - q), seps[k], sl)))
+            at = q, q += sl;
+        if (at && (size_t)(at - fs) >= 10 && (size_t)(at - fs) < headlen)
+            headlen = (size_t)(at - fs);
+    }
+    for (size_t i = 1; i < n; i++) {
+        const cl_line *l = &L[i];
+        if (!loose_eq(text + l->off, l->len, fs, headlen) &&
+            !loose_eq(text + l->off, l->len, fs, L[0].len))
+            continue;
+        for (size_t j = i + 1; j < n && j <= i + 10; j++)
+            if (L[j].keep && L[j].cls == CLS_GOOD)
+                return i;
+    }
+    return n;
+}
+
+/* The article is one dense run. With an anchor (the headline line) it starts at the
+ * first kept line after it; without, at the start of the maximum-sum segment where kept
+ * lines score their length and dropped lines cost part of theirs. It ends at a reader-
+ * comment heading or where a long gap of dropped lines (a footer, a teaser list's menu)
+ * separates it from further text. */
+static void main_region(cl_line *L, size_t n, size_t anchor, int64_t max_gap)
+{
+    size_t bs = n, be = n, from = anchor < n ? anchor + 1 : 0, to = n;
+    /* Reader comments start at the first comment heading after the first kept line. */
+    bool seen = false;
+    for (size_t i = from; i < n; i++) {
+        if (L[i].comment_head && seen) {
+            to = i;
+            break;
+        }
+        seen |= L[i].keep;
+    }
+    {
+        double best = 0, cur = 0;
+        size_t cs = from;
+        for (size_t i = from; i < to; i++) {
+            double v;
+            if (L[i].keep)
+                v = (double)L[i].nchars;
+            else if (L[i].meta)
+                v = 0;
+            else
+                v = -0.5 * (double)TM_MIN(L[i].nchars, 200u) - 10;
+            if (cur <= 0) {
+                cur = 0;
+                cs = i;
+            }
+            cur += v;
+            if (cur > best) {
+                best = cur;
+                bs = cs;
+                be = i + 1;
+            }
+        }
+        while (bs < n && !L[bs].keep)
+            bs++;
+    }
+    if (bs == n)
+        return;
+    /* Extend forward until a comment heading or a gap of max_gap dropped lines. */
+    size_t gap = 0;
+    for (size_t i = be; i < to && max_gap > 0; i++) {
+        if (L[i].comment_head)
+            break;
+        if (L[i].keep) {
+            be = i + 1;
+            gap = 0;
+        } else if (!L[i].meta && ++gap >= (size_t)max_gap) {
+            break;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (L[i].keep && (i < bs || i >= be)) {
+            L[i].keep = false;
+            L[i].why = i < bs ? "before_main" : "after_main";
+        }
+}
+
+/* Title, category and site from position: the headline is the nearest title-like line
+ * before the first kept line; a short label right above it is the category; the title
+ * line of the page ("Headline - Site") or a short last line gives the site. */
+static tamis_status position_meta(tamis_doc *doc, const char *text, cl_line *L, size_t n,
+                                  size_t anchor)
+{
+    size_t first = n, last = 0;
+    for (size_t i = 0; i < n; i++)
+        if (L[i].keep) {
+            if (first == n)
+                first = i;
+            last = i;
+        }
+    if (first == n)
+        return TAMIS_OK;
+    tamis_status rc;
+    size_t ti = anchor < first ? anchor : n;
+    for (size_t k = first, seen = 0; k-- > 0 && seen < 12;) {
+        cl_line *l = &L[k];
+        seen++;
+        if (ti < n)
+            break;
+        if (l->meta || !strcmp(l->why, "markup") || !strcmp(l->why, "notice"))
+            continue;
+        if (l->nwords >= 3 && l->nwords <= 30 && !l->colon_end &&
+            (!l->endp || text[l->off + l->len - 1] != '.')) {
+            ti = k;
+            break;
+        }
+    }
+    if (ti < n) {
+        cl_line *t = &L[ti];
+        t->meta = true;
+        t->keep = false;
+        t->why = "title";
+        if ((rc = set_if_absent(doc, TAMIS_F_TITLE, text + t->off, t->len)))
+            return rc;
+        if (ti > 0) {
+            cl_line *c = &L[ti - 1];
+            if (!c->meta && !c->keep && label_like(c, 3) && strcmp(c->why, "markup") &&
+                strcmp(c->why, "notice")) {
+                c->meta = true;
+                c->why = "category";
+                if ((rc = set_if_absent(doc, TAMIS_F_CATEGORY, text + c->off, c->len)))
+                    return rc;
+            }
+        }
+        /* "Headline - Site" as the page title on the first line. */
+        if (ti > 0 && !tamis_doc_get(doc, TAMIS_F_SITE)) {
+            const cl_line *f = &L[0];
+            const char *fs = text + f->off, *fe = fs + f->len;
+            static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+                                               " :: ", " \xC2\xB7 ", NULL};
+            for (int i = 0; seps[i]; i++) {
+                const char *at = NULL, *q = fs;
+                size_t sl = strlen(seps[i]);
+                while ((q = memmem(q, (size_t)(fe - q), seps[i], sl)))
+                    at = q, q += sl;
+                if (!at)
+                    continue;
+                const char *ss = at + sl;
+                size_t left = (size_t)(at - fs);
+                if (fe - ss > 0 && fe - ss <= 40 && left >= t->len / 2 &&
+                    memcmp(fs, text + t->off, TM_MIN(left, (size_t)t->len) / 2) == 0) {
+                    if ((rc = tm_doc_setn(doc, TAMIS_F_SITE, ss, (size_t)(fe - ss))))
+                        return rc;
+                    if (!L[0].meta && !L[0].keep && ti != 0) {
+                        L[0].meta = true;
+                        L[0].why = "page_title";
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    /* Site name in a short footer: the last label-like line after the article when only
+     * navigation, markup or related links follow it. */
+    if (!tamis_doc_get(doc, TAMIS_F_SITE) && n - last - 1 <= 6) {
+        for (size_t k = n; k-- > last + 1;) {
+            cl_line *l = &L[k];
+            if ((!strcmp(l->why, "nav") && l->navfull) || !strcmp(l->why, "markup") ||
+                !strcmp(l->why, "notice") || !strcmp(l->why, "url"))
+                continue;
+            if (!l->meta && !l->keep && label_like(l, 5) && l->ncap >= 1) {
+                l->meta = true;
+                l->why = "site";
+                if ((rc = tm_doc_setn(doc, TAMIS_F_SITE, text + l->off, l->len)))
+                    return rc;
+            }
+            break;
+        }
+    }
+    return TAMIS_OK;
+}
+
+/* ---- corpus mode */
+
+/* Hash of a line normalised for template matching: lowercase ASCII, digits -> 0, runs of
+ * anything else -> one space. Non-ASCII bytes are kept as they are (cheap; templates
+ * repeat byte-identically). */
+static uint64_t line_hash(const char *s, size_t n)
+{
+    char buf[1024];
+    size_t k = 0;
+    bool space = true;
+    XXH3_state_t *unused = NULL;
+    (void)unused;
+    uint64_t h = 0;
+    bool chained = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char o;
+        if (c >= 'A' && c <= 'Z')
+            o = (char)(c + 32);
+        else if (c >= '0' && c <= '9')
+            o = '0';
+        else if ((c >= 'a' && c <= 'z') || c >= 0x80)
+            o = (char)c;
+        else {
+            if (space)
+                continue;
+            o = ' ';
+        }
+        space = o == ' ';
+        buf[k++] = o;
+        if (k == sizeof buf) {
+            h = XXH3_64bits_withSeed(buf, k, h);
+            chained = true;
+            k = 0;
+        }
+    }
+    if (k && buf[k - 1] == ' ')
+        k--;
+    h = (k || chained) ? XXH3_64bits_withSeed(buf, k, h) : 0;
+    return h ? h : 1;
+}
+
+static cl_entry *tab_slot(const cl_table *t, uint64_t h)
+{
+    for (size_t i = (size_t)h & (t->cap - 1);; i = (i + 1) & (t->cap - 1))
+        if (t->e[i].h == h || t->e[i].h == 0)
+            return &t->e[i];
+}
+
+/* Lossy counting: when the table is 70% full, entries at the lowest counts are dropped
+ * (their lines were rare so far); the floor remembers the largest count pruned. */
+static tamis_status tab_prune(cl_table *t)
+{
+    cl_entry *old = t->e;
+    size_t oldcap = t->cap;
+    for (;;) {
+        t->floor++;
+        size_t keep = 0;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].h && old[i].n > t->floor)
+                keep++;
+        if (keep * 2 <= t->max_entries)
+            break;
+    }
+    cl_entry *ne = tm_calloc(oldcap, sizeof *ne);
+    if (!ne)
+        return TAMIS_ERR_NOMEM;
+    t->e = ne;
+    t->n = 0;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].h && old[i].n > t->floor) {
+            cl_entry *s = tab_slot(t, old[i].h);
+            *s = old[i];
+            t->n++;
+        }
+    tm_free(old);
+    t->prunes++;
+    return TAMIS_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static tamis_status clean_observe(void *self, const tamis_doc *doc, tamis_error *err)
+{
+    clean_state *st = self;
+    cl_table *t = &st->tab;
+    if (!st->cfg->enabled || !st->cfg->corpus || doc->kind != TAMIS_KIND_TEXT)
+        return TAMIS_OK;
+    tm_buf_clear(&st->scratch);
+    const char *p = doc->text, *end = doc->text + doc->text_len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        uint64_t h = line_hash(p, (size_t)(le - p));
+        if (h != 1 && tm_buf_append(&st->scratch, &h, sizeof h) != TAMIS_OK)
+            return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "clean: out of memory");
+        p = nl ? nl + 1 : end;
+    }
+    size_t k = st->scratch.len / sizeof(uint64_t);
+    uint64_t *hs = (uint64_t *)(void *)st->scratch.data;
+    if (k)
+        qsort(hs, k, sizeof *hs, cmp_u64);
+    t->docs_seen++;
+    for (size_t i = 0; i < k; i++) {
+        if (i && hs[i] == hs[i - 1])
+            continue; /* count documents, not occurrences */
+        t->lines_seen++;
+        cl_entry *s = tab_slot(t, hs[i]);
+        if (!s->h) {
+            if ((t->n + 1) * 10 > t->max_entries * 7) {
+                if (tab_prune(t) != TAMIS_OK)
+                    return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "clean: out of memory");
+                s = tab_slot(t, hs[i]);
+            }
+            s->h = hs[i];
+            s->n = t->floor; /* lossy counting: a new key may have been pruned before */
+            t->n++;
+        }
+        if (s->n < UINT32_MAX)
+            s->n++;
+    }
+    return TAMIS_OK;
+}
+
+static tamis_status clean_finish(void *self, tamis_error *err)
+{
+    (void)self, (void)err;
+    return TAMIS_OK;
+}
+
+static int clean_is_corpus(const void *cfg)
+{
+    const clean_cfg *c = cfg;
+    return c->enabled && c->corpus;
+}
+
+static uint32_t corpus_count(const clean_state *st, const char *s, size_t n)
+{
+    if (!st->tab.e)
+        return 0;
+    const cl_entry *e = tab_slot(&st->tab, line_hash(s, n));
+    return e->h ? e->n : 0;
+}
+
+/* ---- stage */
+
+static tamis_status clean_create(void **self, const void *cfgp, tamis_error *err)
+{
+    const clean_cfg *cfg = cfgp;
+    clean_state *st = tm_calloc(1, sizeof *st);
+    if (!st)
+        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "clean: out of memory");
+    st->cfg = cfg;
+    tm_buf_init(&st->scratch);
+    if (cfg->corpus_min_docs < 2 || cfg->corpus_table_mb < 1 || cfg->corpus_table_mb > 65536) {
+        tm_free(st);
+        return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0,
+                      "clean: corpus_min_docs must be >= 2 and corpus_table_mb in 1..65536");
+    }
+    st->lx = cl_lex_load(tm_data_dir(), err);
+    if (!st->lx) {
+        tm_free(st);
+        return err ? err->status : TAMIS_ERR_IO;
+    }
+    if (cfg->enabled && cfg->corpus) {
+        size_t entries = (size_t)cfg->corpus_table_mb * 1024 * 1024 / sizeof(cl_entry);
+        size_t cap = 1024;
+        while (cap * 2 <= entries)
+            cap *= 2;
+        st->tab.cap = cap;
+        st->tab.max_entries = cap;
+        st->tab.e = tm_calloc(cap, sizeof *st->tab.e);
+        if (!st->tab.e) {
+            cl_lex_free(st->lx);
+            tm_free(st);
+            return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "clean: out of memory");
+        }
+    }
+    *self = st;
+    return TAMIS_OK;
+}
+
+static tamis_status build_output(tamis_doc *doc, const clean_cfg *cfg, const char *text,
+                                 const cl_line *L, size_t n, size_t *kept_out)
+{
+    tm_buf out;
+    tm_buf_init(&out);
+    size_t kept = 0;
+    tamis_status rc = TAMIS_OK;
+    for (size_t i = 0; i < n && rc == TAMIS_OK; i++) {
+        const cl_line *l = &L[i];
+        if (cfg->explain) {
+            rc = tm_buf_printf(&out, "%s %-15s\t", l->keep ? "KEEP" : "DROP", l->why);
+            if (rc == TAMIS_OK)
+                rc = tm_buf_append(&out, text + l->off, l->len);
+            if (rc == TAMIS_OK)
+                rc = tm_buf_putc(&out, '\n');
+            kept += l->keep;
+            continue;
+        }
+        if (!l->keep)
+            continue;
+        if (kept)
+            rc = tm_buf_puts(&out, l->blank_before ? "\n\n" : "\n");
+        if (rc == TAMIS_OK)
+            rc = tm_buf_append(&out, text + l->off, l->len);
+        kept++;
+    }
+    if (rc == TAMIS_OK)
+        rc = tm_doc_set_textn(doc, out.data ? out.data : "", out.len);
+    tm_buf_free(&out);
+    *kept_out = kept;
+    return rc;
 }
 
 static tamis_status clean_process(void *self, tamis_doc *doc, tamis_error *err)
 {
-    (void)self, (void)doc, (void)err;
+    clean_state *st = self;
+    const clean_cfg *cfg = st->cfg;
+    if (!cfg->enabled || doc->kind != TAMIS_KIND_TEXT)
+        return TAMIS_OK;
+    /* The text may hold invalid UTF-8 or NULs (raw WET): work on a sanitised copy. */
+    size_t len = doc->text_len;
+    const char *text = doc->text;
+    if (tm_utf8_valid_prefix(text, len) != len || memchr(text, '\0', len)) {
+        text = tm_utf8_sanitize(&doc->arena, doc->text, doc->text_len, &len);
+        if (!text)
+            return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "clean: out of memory");
+    }
+    cl_line *L = NULL;
+    size_t n = 0;
+    tamis_status rc = split_lines(doc, text, len, &L, &n);
+    if (rc == TAMIS_OK)
+        rc = classify(st, doc, text, L, n);
+    if (rc == TAMIS_OK) {
+        rc = mark_repeats(doc, text, L, n);
+    }
+    if (rc == TAMIS_OK) {
+        smooth(L, n);
+        size_t anchor = find_anchor(text, L, n);
+        if (cfg->region)
+            main_region(L, n, anchor, cfg->max_gap);
+        rc = position_meta(doc, text, L, n, anchor);
+    }
+    if (rc == TAMIS_OK && cfg->corpus && st->tab.e) {
+        for (size_t i = 0; i < n; i++)
+            if (L[i].keep && corpus_count(st, text + L[i].off, L[i].len) >=
+                                 (uint64_t)cfg->corpus_min_docs) {
+                L[i].keep = false;
+                L[i].why = "corpus_repeated";
+            }
+    }
+    if (rc != TAMIS_OK)
+        return tm_err(err, rc, doc->src_file, doc->src_offset, doc->src_record,
+                      "clean: %s", tamis_strerror(rc));
+    for (size_t i = 0; i < n && rc == TAMIS_OK; i++)
+        if (!L[i].keep)
+            rc = tm_doc_count_removed(doc, L[i].why, 1);
+    size_t kept = 0;
+    if (rc == TAMIS_OK)
+        rc = build_output(doc, cfg, text, L, n, &kept);
+    if (rc == TAMIS_OK)
+        rc = tamis_doc_set_signal(doc, "clean_lines_kept_ratio", n ? (double)kept / n : 0.0);
+    if (rc == TAMIS_OK && kept == 0 && !cfg->explain)
+        rc = tm_doc_dropf(doc, "clean_empty: %zu of %zu lines removed", n, n);
+    if (rc != TAMIS_OK)
+        return tm_err(err, rc, doc->src_file, doc->src_offset, doc->src_record,
+                      "clean: %s", tamis_strerror(rc));
     return TAMIS_OK;
+}
+
+static char *clean_report(const void *self)
+{
+    const clean_state *st = self;
+    if (!st->cfg->corpus || !st->tab.e)
+        return NULL;
+    tm_buf b;
+    tm_buf_init(&b);
+    tm_buf_printf(&b,
+                  "{\"corpus_docs\":%llu,\"corpus_distinct_lines\":%zu,\"corpus_table_bytes\":%zu,"
+                  "\"corpus_prunes\":%llu,\"corpus_count_floor\":%u}",
+                  (unsigned long long)st->tab.docs_seen, st->tab.n,
+                  st->tab.cap * sizeof(cl_entry), (unsigned long long)st->tab.prunes,
+                  st->tab.floor);
+    if (tm_buf_nul(&b) != TAMIS_OK) {
+        tm_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+static void clean_destroy(void *self)
+{
+    clean_state *st = self;
+    if (!st)
+        return;
+    cl_lex_free(st->lx);
+    tm_free(st->tab.e);
+    tm_buf_free(&st->scratch);
+    tm_free(st);
 }
 
 const tm_stage_vt tm_clean_stage = {
@@ -29,4 +1108,9 @@ const tm_stage_vt tm_clean_stage = {
     .cfg_size = sizeof(clean_cfg),
     .create = clean_create,
     .process = clean_process,
+    .is_corpus = clean_is_corpus,
+    .observe = clean_observe,
+    .finish = clean_finish,
+    .report = clean_report,
+    .destroy = clean_destroy,
 };

@@ -1,0 +1,513 @@
+/* tm_clean_lex.c — the clean stage's phrase lexicon (navigation, notices, bylines, dates)
+ * and one stop-word map over the big web languages (word -> bit mask of languages). */
+#include "tm_clean_int.h"
+#include "../common/tm_unicode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <utf8proc.h>
+
+/* The ~30 largest languages of the web by content share (W3Techs), those that have a
+ * stop-word list: the candidates of the cheap language guess. */
+static const char *const big_langs[] = {
+    "en", "ru", "es", "de", "fr", "ja", "pt", "tr", "it", "fa", "nl", "pl", "zh", "vi",
+    "id", "cs", "ko", "uk", "ar", "sv", "hu", "el", "ro", "da", "fi", "he", "th", "no",
+    "sk", "bg", "hr", "ca", NULL};
+
+typedef struct cl_phrase {
+    const char *s; /* normalised */
+    uint32_t len;
+    uint8_t cls;
+    bool nospace;  /* written in a script without spaces: matched as a substring */
+    int value;
+    int32_t next;  /* next phrase with the same first word, -1 */
+} cl_phrase;
+
+typedef struct cl_slot {
+    const char *key;
+    uint32_t len;
+    uint32_t val; /* stop words: language mask; phrases: head index + 1 */
+} cl_slot;
+
+typedef struct cl_map {
+    cl_slot *slots;
+    size_t cap, n;
+} cl_map;
+
+struct cl_lex {
+    tm_arena arena;
+    cl_phrase *ph;
+    size_t n_ph, cap_ph;
+    cl_map first;  /* first word -> chain of phrases */
+    cl_map stop;   /* word -> language mask */
+    int32_t nospace_head[LX__COUNT];
+    int n_langs;
+    const char *langs[CL_MAX_LANGS];
+};
+
+static uint64_t cl_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h ^ (h >> 29);
+}
+
+static cl_slot *map_find(const cl_map *m, const char *k, size_t n)
+{
+    if (!m->cap)
+        return NULL;
+    for (size_t i = cl_hash(k, n) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        cl_slot *s = &m->slots[i];
+        if (!s->key)
+            return NULL;
+        if (s->len == n && memcmp(s->key, k, n) == 0)
+            return s;
+    }
+}
+
+/* Returns the slot of key (inserted with val 0 when new), NULL on allocation failure. */
+static cl_slot *map_put(cl_map *m, tm_arena *a, const char *k, size_t n)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 1024;
+        cl_slot *ns = tm_calloc(nc, sizeof *ns);
+        if (!ns)
+            return NULL;
+        for (size_t i = 0; i < m->cap; i++) {
+            cl_slot *o = &m->slots[i];
+            if (!o->key)
+                continue;
+            size_t j = cl_hash(o->key, o->len) & (nc - 1);
+            while (ns[j].key)
+                j = (j + 1) & (nc - 1);
+            ns[j] = *o;
+        }
+        tm_free(m->slots);
+        m->slots = ns;
+        m->cap = nc;
+    }
+    size_t i = cl_hash(k, n) & (m->cap - 1);
+    for (; m->slots[i].key; i = (i + 1) & (m->cap - 1))
+        if (m->slots[i].len == n && memcmp(m->slots[i].key, k, n) == 0)
+            return &m->slots[i];
+    char *key = tm_arena_strndup(a, k, n);
+    if (!key)
+        return NULL;
+    m->slots[i].key = key;
+    m->slots[i].len = (uint32_t)n;
+    m->slots[i].val = 0;
+    m->n++;
+    return &m->slots[i];
+}
+
+bool cl_normalize(tm_arena *a, const char *line, size_t n, cl_norm *out)
+{
+    /* Lowercasing can grow a code point from 2 to 3 bytes at most. */
+    char *s = tm_arena_alloc(a, n * 2 + 4);
+    uint32_t *map = tm_arena_alloc(a, (n * 2 + 4) * sizeof *map);
+    if (!s || !map)
+        return false;
+    size_t k = 0;
+    bool space = true; /* drops leading spaces and collapses runs */
+    const char *p = line, *end = line + n;
+    while (p < end) {
+        const char *st = p;
+        unsigned char c = (unsigned char)*p;
+        int32_t cp;
+        if (c < 0x80) {
+            p++;
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                map[k] = (uint32_t)(st - line);
+                s[k++] = (char)c;
+                space = false;
+            } else if (c >= 'A' && c <= 'Z') {
+                map[k] = (uint32_t)(st - line);
+                s[k++] = (char)(c + 32);
+                space = false;
+            } else if (!space) {
+                map[k] = (uint32_t)(st - line);
+                s[k++] = ' ';
+                space = true;
+            }
+            continue;
+        }
+        cp = tm_utf8_next(&p, end);
+        if (tm_is_letter(cp) || tm_is_digit(cp)) {
+            char tmp[4];
+            size_t l = tm_utf8_put(tmp, utf8proc_tolower(cp));
+            for (size_t i = 0; i < l; i++) {
+                map[k] = (uint32_t)(st - line);
+                s[k++] = tmp[i];
+            }
+            space = false;
+        } else if (!space) {
+            map[k] = (uint32_t)(st - line);
+            s[k++] = ' ';
+            space = true;
+        }
+    }
+    if (k && s[k - 1] == ' ')
+        k--;
+    map[k] = (uint32_t)n;
+    s[k] = '\0';
+    out->s = s;
+    out->map = map;
+    out->n = k;
+    return true;
+}
+
+static bool has_nospace(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    while (p < end)
+        if (tm_is_nospace_script(tm_utf8_next(&p, end)))
+            return true;
+    return false;
+}
+
+static bool add_phrase(cl_lex *lx, cl_lexclass cls, const char *txt, size_t n)
+{
+    int value = 0;
+    const char *eq = memchr(txt, '=', n);
+    if (eq) {
+        value = atoi(eq + 1);
+        n = (size_t)(eq - txt);
+    }
+    cl_norm nl;
+    if (!cl_normalize(&lx->arena, txt, n, &nl))
+        return false;
+    if (!nl.n)
+        return true;
+    if (lx->n_ph == lx->cap_ph) {
+        size_t nc = lx->cap_ph ? lx->cap_ph * 2 : 512;
+        cl_phrase *np = tm_realloc(lx->ph, nc * sizeof *np);
+        if (!np)
+            return false;
+        lx->ph = np;
+        lx->cap_ph = nc;
+    }
+    cl_phrase *ph = &lx->ph[lx->n_ph];
+    ph->s = nl.s;
+    ph->len = (uint32_t)nl.n;
+    ph->cls = (uint8_t)cls;
+    ph->value = value;
+    ph->nospace = has_nospace(nl.s, nl.n);
+    if (ph->nospace) {
+        ph->next = lx->nospace_head[cls];
+        lx->nospace_head[cls] = (int32_t)lx->n_ph;
+    } else {
+        const char *sp = memchr(nl.s, ' ', nl.n);
+        size_t wl = sp ? (size_t)(sp - nl.s) : nl.n;
+        cl_slot *slot = map_put(&lx->first, &lx->arena, nl.s, wl);
+        if (!slot)
+            return false;
+        ph->next = (int32_t)slot->val - 1;
+        slot->val = (uint32_t)lx->n_ph + 1;
+    }
+    lx->n_ph++;
+    return true;
+}
+
+static const char *const class_names[LX__COUNT] = {
+    "nav", "notice", "related", "byline", "correspondent", "published", "updated",
+    "readtime", "month", "comments"};
+
+static bool read_file(const char *path, tm_buf *b)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char chunk[16384];
+    size_t k;
+    bool ok = true;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (tm_buf_append(b, chunk, k) != TAMIS_OK)
+            ok = false;
+    fclose(f);
+    return ok && tm_buf_nul(b) == TAMIS_OK;
+}
+
+/* Lexicon format: "@class" starts a section; "lang: phrase | phrase | ..." lines follow;
+ * '#' starts a comment line. */
+static bool parse_lexicon(cl_lex *lx, const char *text, size_t n, tamis_error *err,
+                          const char *path)
+{
+    int cls = -1;
+    const char *p = text, *end = text + n;
+    uint64_t lineno = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        lineno++;
+        const char *s = p;
+        p = nl ? nl + 1 : end;
+        while (s < le && (*s == ' ' || *s == '\t'))
+            s++;
+        if (s == le || *s == '#')
+            continue;
+        if (*s == '@') {
+            const char *e = s + 1;
+            while (e < le && *e != ' ' && *e != '\t' && *e != '\r' && *e != '#')
+                e++;
+            cls = -1;
+            for (int c = 0; c < LX__COUNT; c++)
+                if (strlen(class_names[c]) == (size_t)(e - s - 1) &&
+                    memcmp(class_names[c], s + 1, (size_t)(e - s - 1)) == 0)
+                    cls = c;
+            if (cls < 0) {
+                tm_err(err, TAMIS_ERR_FORMAT, path, 0, lineno, "unknown lexicon class '%.*s'",
+                       (int)(e - s), s);
+                return false;
+            }
+            continue;
+        }
+        const char *colon = memchr(s, ':', (size_t)(le - s));
+        if (cls < 0 || !colon) {
+            tm_err(err, TAMIS_ERR_FORMAT, path, 0, lineno,
+                   "lexicon line outside a section or without 'lang:'");
+            return false;
+        }
+        const char *q = colon + 1;
+        while (q < le) {
+            const char *bar = memchr(q, '|', (size_t)(le - q));
+            const char *pe = bar ? bar : le;
+            if (!add_phrase(lx, (cl_lexclass)cls, q, (size_t)(pe - q))) {
+                tm_err(err, TAMIS_ERR_NOMEM, path, 0, lineno, "out of memory");
+                return false;
+            }
+            q = bar ? bar + 1 : le;
+        }
+    }
+    return true;
+}
+
+static bool load_stopwords(cl_lex *lx, const char *dir)
+{
+    char path[4096];
+    tm_buf b;
+    tm_buf_init(&b);
+    for (int i = 0; big_langs[i] && lx->n_langs < CL_MAX_LANGS; i++) {
+        snprintf(path, sizeof path, "%s/stopwords/%s.txt", dir, big_langs[i]);
+        tm_buf_clear(&b);
+        if (!read_file(path, &b))
+            continue;
+        int bit = lx->n_langs++;
+        lx->langs[bit] = big_langs[i];
+        const char *p = b.data, *end = b.data + b.len;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            const char *le = nl ? nl : end;
+            cl_norm w;
+            if (!cl_normalize(&lx->arena, p, (size_t)(le - p), &w)) {
+                tm_buf_free(&b);
+                return false;
+            }
+            /* Multi-word entries cannot match one word: skip them. */
+            if (w.n && !memchr(w.s, ' ', w.n)) {
+                cl_slot *s = map_put(&lx->stop, &lx->arena, w.s, w.n);
+                if (!s) {
+                    tm_buf_free(&b);
+                    return false;
+                }
+                s->val |= 1u << bit;
+            }
+            p = nl ? nl + 1 : end;
+        }
+    }
+    tm_buf_free(&b);
+    return true;
+}
+
+cl_lex *cl_lex_load(const char *dir, tamis_error *err)
+{
+    cl_lex *lx = tm_calloc(1, sizeof *lx);
+    if (!lx) {
+        tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    tm_arena_init(&lx->arena);
+    for (int c = 0; c < LX__COUNT; c++)
+        lx->nospace_head[c] = -1;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/lexicon/tm_clean_lexicon.txt", dir);
+    tm_buf b;
+    tm_buf_init(&b);
+    if (!read_file(path, &b)) {
+        tm_err(err, TAMIS_ERR_IO, path, 0, 0, "clean: cannot read the phrase lexicon");
+        tm_buf_free(&b);
+        cl_lex_free(lx);
+        return NULL;
+    }
+    bool ok = parse_lexicon(lx, b.data, b.len, err, path);
+    tm_buf_free(&b);
+    if (ok && !load_stopwords(lx, dir)) {
+        tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        ok = false;
+    }
+    if (!ok) {
+        cl_lex_free(lx);
+        return NULL;
+    }
+    return lx;
+}
+
+void cl_lex_free(cl_lex *lx)
+{
+    if (!lx)
+        return;
+    tm_free(lx->ph);
+    tm_free(lx->first.slots);
+    tm_free(lx->stop.slots);
+    tm_arena_free(&lx->arena);
+    tm_free(lx);
+}
+
+int cl_lex_lang_index(const cl_lex *lx, const char *lang)
+{
+    if (!lang)
+        return -1;
+    for (int i = 0; i < lx->n_langs; i++)
+        if (!strcmp(lx->langs[i], lang))
+            return i;
+    return -1;
+}
+
+const char *cl_lex_lang_code(const cl_lex *lx, int idx)
+{
+    return idx >= 0 && idx < lx->n_langs ? lx->langs[idx] : NULL;
+}
+
+uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
+{
+    char buf[96];
+    if (n == 0 || n > 40)
+        return 0;
+    size_t k = 0;
+    bool ascii = true;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c >= 0x80) {
+            ascii = false;
+            break;
+        }
+        buf[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    if (!ascii) {
+        /* Lowercase code point by code point (the lists were lowercased the same way). */
+        const char *p = w, *end = w + n;
+        k = 0;
+        while (p < end && k + 4 < sizeof buf) {
+            int32_t cp = tm_utf8_next(&p, end);
+            k += tm_utf8_put(buf + k, utf8proc_tolower(cp));
+        }
+        if (p < end)
+            return 0;
+    }
+    const cl_slot *s = map_find(&lx->stop, buf, k);
+    if (s)
+        return s->val;
+    /* Words with an elided article or inner apostrophe ("l'état"): the lists hold the
+     * parts, the lexicon normaliser splits at the apostrophe. Check the head. */
+    for (size_t i = 1; i + 1 < k; i++)
+        if (buf[i] == '\'' || (i + 2 < k && memcmp(buf + i, "\xE2\x80\x99", 3) == 0)) {
+            s = map_find(&lx->stop, buf, i);
+            return s ? s->val : 0;
+        }
+    return 0;
+}
+
+void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
+{
+    memset(h, 0, sizeof *h);
+    for (int c = 0; c < LX__COUNT; c++)
+        h->first[c] = -1;
+    const char *s = nl->s;
+    size_t n = nl->n;
+    /* Covered marks per byte so overlapping phrases are not counted twice. */
+    uint8_t covmark[512];
+    bool track = n <= sizeof covmark;
+    if (track)
+        memset(covmark, 0, n);
+    uint32_t wi = 0;
+    size_t pos = 0;
+    while (pos < n) {
+        const char *sp = memchr(s + pos, ' ', n - pos);
+        size_t we = sp ? (size_t)(sp - s) : n;
+        h->bytes += (uint32_t)(we - pos);
+        const cl_slot *slot = map_find(&lx->first, s + pos, we - pos);
+        for (int32_t i = slot ? (int32_t)slot->val - 1 : -1; i >= 0; i = lx->ph[i].next) {
+            const cl_phrase *ph = &lx->ph[i];
+            if (pos + ph->len > n || memcmp(s + pos, ph->s, ph->len) != 0)
+                continue;
+            if (pos + ph->len < n && s[pos + ph->len] != ' ')
+                continue;
+            int c = ph->cls;
+            if (h->first[c] < 0) {
+                h->first[c] = (int16_t)(wi > 32767 ? 32767 : wi);
+                h->value[c] = ph->value;
+                if (wi == 0)
+                    h->end0[c] = ph->len;
+            } else if (wi == 0 && ph->len > h->end0[c]) {
+                h->end0[c] = ph->len; /* longest phrase at the start wins */
+            }
+            if (track) {
+                for (size_t j = pos; j < pos + ph->len; j++)
+                    if (!(covmark[j] & (1u << (c & 7))) && s[j] != ' ') {
+                        covmark[j] |= (uint8_t)(1u << (c & 7));
+                        h->covered[c]++;
+                    }
+            }
+        }
+        wi++;
+        pos = we + 1;
+    }
+    h->words = wi;
+    for (int c = 0; c < LX__COUNT; c++)
+        for (int32_t i = lx->nospace_head[c]; i >= 0; i = lx->ph[i].next) {
+            const cl_phrase *ph = &lx->ph[i];
+            const char *at = memmem(s, n, ph->s, ph->len);
+            if (!at)
+                continue;
+            if (h->first[c] < 0) {
+                h->first[c] = 0;
+                h->value[c] = ph->value;
+                if (at == s)
+                    h->end0[c] = ph->len;
+            }
+            h->covered[c] += ph->len;
+        }
+    for (int c = 0; c < LX__COUNT; c++)
+        if (h->covered[c] > h->bytes)
+            h->covered[c] = h->bytes;
+}
+
+size_t cl_lex_prefix(const cl_lex *lx, cl_lexclass c, const cl_norm *nl, bool *boundary)
+{
+    size_t best = 0;
+    *boundary = false;
+    const char *s = nl->s;
+    size_t n = nl->n;
+    /* Candidates: phrases whose first word is a prefix of the line's first word or is the
+     * line's first word. A glued label ends inside the line's first or second word, so
+     * every phrase of the class is tried (the classes used here are small). */
+    for (size_t i = 0; i < lx->n_ph; i++) {
+        const cl_phrase *ph = &lx->ph[i];
+        if (ph->cls != c || ph->len > n || memcmp(s, ph->s, ph->len) != 0)
+            continue;
+        if (ph->len > best) {
+            best = ph->len;
+            *boundary = ph->len == n || s[ph->len] == ' ';
+        }
+    }
+    return best;
+}
+
+int cl_lex_month(const cl_lex *lx, const char *w, size_t n)
+{
+    const cl_slot *slot = map_find(&lx->first, w, n);
+    for (int32_t i = slot ? (int32_t)slot->val - 1 : -1; i >= 0; i = lx->ph[i].next)
+        if (lx->ph[i].cls == LX_MONTH && lx->ph[i].len == n)
+            return lx->ph[i].value;
+    return 0;
+}
