@@ -162,6 +162,8 @@ typedef struct ctx {
     int list_depth;
     const char *title;
     uint32_t page_chars;
+    int in_heading, heading_open, open_level;
+    size_t heading_start;
     int emitted_blocks;
     tamis_status st;
 } ctx;
@@ -271,7 +273,7 @@ static void text_stats(const tm_hnode *t, uint32_t *chars, uint32_t *commas)
 
 static void aggregate(ctx *x, tm_hnode *n, int in_link)
 {
-    n->chars = n->link_chars = n->n_p = n->commas = 0;
+    n->chars = n->link_chars = n->n_p = n->commas = n->pchars = 0;
     for (tm_hnode *c = n->first; c; c = c->next) {
         if (c->flags & TM_HF_REMOVED)
             continue;
@@ -291,6 +293,11 @@ static void aggregate(ctx *x, tm_hnode *n, int in_link)
         n->link_chars += c->link_chars;
         n->commas += c->commas;
         n->n_p += c->n_p + (c->tag == TM_T_P);
+        if ((c->tag == TM_T_P || c->tag == TM_T_PRE || c->tag == TM_T_BLOCKQUOTE) &&
+            c->link_chars * 2 < c->chars)
+            n->pchars += c->chars;
+        else
+            n->pchars += c->pchars;
     }
 }
 
@@ -449,6 +456,23 @@ static tm_hnode *select_top(ctx *x)
             }
         }
     }
+    /* An article split in several blocks (sections between figures, quotes, ads): the
+     * parent that holds markedly more paragraph text with few links is the article. */
+    for (int up = 0, steps = 0; up < 4 && steps < 16; steps++) {
+        tm_hnode *p = top->parent;
+        if (!p || p->tag == TM_T_BODY || p->tag == TM_T_HTML || p == x->h->root)
+            break;
+        if (p->chars <= top->chars + 10) {
+            top = p; /* same text: a plain wrapper */
+            continue;
+        }
+        if (p->pchars * 10 >= top->pchars * 13 && link_density(p) < 0.25 &&
+            p->pchars * 2 >= p->chars) {
+            top = p;
+            up++;
+        } else
+            break;
+    }
     /* An only child carries no more than its parent. */
     while (top->parent && top->parent->tag != TM_T_BODY && top->parent != x->h->root &&
            top->parent->chars <= top->chars + 10 && top->parent->tag != TM_T_HTML)
@@ -481,6 +505,8 @@ static void flush_sep(ctx *x)
 static void emit_raw(ctx *x, const char *s, size_t n)
 {
     flush_sep(x);
+    if (!x->in_heading)
+        x->heading_open = 0;
     if (tm_buf_append(&x->out, s, n) != TAMIS_OK)
         x->st = TAMIS_ERR_NOMEM;
 }
@@ -510,6 +536,33 @@ static void emit_text(ctx *x, const char *s, size_t n)
 
 static void render(ctx *x, const tm_hnode *n, int depth);
 
+/* Short blocks that are page furniture in any article: ad labels, and date or byline
+ * lines (the date is metadata). */
+static int boilerplate_line(const tm_hnode *c)
+{
+    if (c->chars > 100)
+        return 0;
+    char buf[512];
+    tm_buf b;
+    tm_buf_init(&b);
+    tm_html_node_text(c, &b);
+    size_t n = TM_MIN(b.len, sizeof buf - 1);
+    if (n)
+        memcpy(buf, b.data, n);
+    buf[n] = 0;
+    tm_buf_free(&b);
+    static const char *const ads[] = {"advertisement", "advert", "anzeige", "werbung",
+                                      "publicidad", "publicité", "advertising", "sponsored",
+                                      "reklame", "pubblicità", "ad"};
+    for (size_t i = 0; i < sizeof ads / sizeof ads[0]; i++)
+        if (!strcasecmp(buf, ads[i]))
+            return 1;
+    char iso[40];
+    if (c->chars <= 25 && tm_extract_parse_date(buf, n, iso))
+        return 1;
+    return 0;
+}
+
 /* Conditional cleaning of a container inside the selection. */
 static int drop_block(ctx *x, const tm_hnode *c)
 {
@@ -520,7 +573,7 @@ static int drop_block(ctx *x, const tm_hnode *c)
     double ld = link_density(c);
     switch (c->tag) {
     case TM_T_P:
-        return ld > 0.8 && c->chars < 200;
+        return (ld > 0.8 && c->chars < 200) || boilerplate_line(c);
     case TM_T_H1: case TM_T_H2: case TM_T_H3: case TM_T_H4: case TM_T_H5: case TM_T_H6:
         return ld > 0.5;
     case TM_T_UL: case TM_T_OL: case TM_T_DL: case TM_T_TABLE: case TM_T_DIV:
@@ -590,13 +643,24 @@ static void render(ctx *x, const tm_hnode *n, int depth)
         /* the headline is metadata (title), not body text */
         if (tag == TM_T_H1 && (x->emitted_blocks == 0 || same_text(n, x->title)))
             return;
+        /* a heading with no text under it before the next heading of its rank was the
+         * title of something removed (a link list, a widget): take it back */
+        if (x->heading_open && tag <= x->open_level && x->out.len - x->heading_start < 60) {
+            x->out.len = x->heading_start;
+            x->pending = x->out.len ? 3 : 0;
+        }
+        x->heading_start = x->out.len;
+        x->in_heading++;
         emit_sep(x, 3);
         if (md) {
             flush_sep(x);
             tm_buf_puts(&x->out, h_prefix[tag - TM_T_H1]);
         }
         render_children(x, n, depth);
+        x->in_heading--;
         emit_sep(x, 3);
+        x->heading_open = x->out.len > x->heading_start;
+        x->open_level = tag;
         x->emitted_blocks++;
         return;
     case TM_T_P: case TM_T_DIV: case TM_T_SECTION: case TM_T_ARTICLE: case TM_T_MAIN:
@@ -860,6 +924,8 @@ tamis_status tm_extract_content(tm_arena *a, tm_hdoc *h, const tm_extract_opts *
             x.out = keep;
         }
     }
+    if (x.heading_open && x.out.len - x.heading_start < 60)
+        x.out.len = x.heading_start;
     *out = x.out;
     return x.st;
 }

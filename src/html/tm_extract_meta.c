@@ -154,7 +154,7 @@ static int valid_ymd(int y, int mo, int d)
 
 /* Finds the first date in s[0..n) and writes it as ISO 8601 into out: the whole
  * date-time when s starts with an ISO date-time, else YYYY-MM-DD. Returns 1 if found. */
-static int parse_date(const char *s, size_t n, char out[40])
+int tm_extract_parse_date(const char *s, size_t n, char out[40])
 {
     const char *end = s + n;
     while (s < end && isspace((unsigned char)*s))
@@ -267,7 +267,7 @@ static void put_date(meta_ctx *m, tamis_field f, int prio, const char *v, size_t
     if (prio > m->s[f].prio || !v)
         return;
     char iso[40];
-    if (parse_date(v, n, iso))
+    if (tm_extract_parse_date(v, n, iso))
         put(m, f, prio, tm_arena_strndup(m->a, iso, strlen(iso)));
 }
 

@@ -46,6 +46,7 @@ struct tm_hnode {
     uint32_t flags;
     /* content-pass aggregates over the subtree (text in non-removed nodes) */
     uint32_t chars, link_chars, n_p, commas;
+    uint32_t pchars; /* text in <p> blocks that are not link lists */
     float score;
 };
 
@@ -128,6 +129,10 @@ typedef struct tm_extract_opts {
 
 /* Fills doc metadata fields (title, author, dates, ...) from the tree. */
 tamis_status tm_extract_meta(tamis_doc *doc, const tm_hdoc *h);
+/* Finds the first date in s[0..n) (ISO 8601, D.M.YYYY, "12 March 2020", "March 12, 2020"
+ * in English, German, French, Spanish) and writes it as ISO 8601 into out. Returns 1 if
+ * one was found. */
+int tm_extract_parse_date(const char *s, size_t n, char out[40]);
 /* Finds the main content and renders it into out (text or markdown). */
 tamis_status tm_extract_content(tm_arena *a, tm_hdoc *h, const tm_extract_opts *o, tm_buf *out);
 
