@@ -278,7 +278,12 @@ tamis_status tm_warc_next(tm_rd *r, tamis_doc *doc, tamis_error *err)
         size_t q = TM_MIN(total, have);
         while (q < have && is_sep(d[q]))
             q++;
-        int clean = have >= total && (q == have || warc_line(d + q, have - q));
+        /* A block followed by its proper trailer is consistent even when garbage comes
+         * next (that is resynchronised and reported); only a missing trailer makes the
+         * Content-Length suspect. */
+        int trailer = (have >= total + 4 && !memcmp(d + total, "\r\n\r\n", 4)) ||
+                      (have >= total + 2 && !memcmp(d + total, "\n\n", 2));
+        int clean = have >= total && (trailer || q == have || warc_line(d + q, have - q));
         if (!clean) {
             /* Wrong Content-Length (hand-made or cut files): trust the nearest record
              * boundary instead, if there is one. */
