@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { P_LD = 1, P_OG, P_META, P_MICRO, P_TIME, P_VISIBLE, P_WEAK, P_NONE = 99 };
+enum { P_LD = 1, P_OG, P_META, P_MICRO, P_TIME, P_VISIBLE, P_TEXT, P_WEAK, P_NONE = 99 };
 
 #define MAX_VALS 12
 
@@ -30,6 +30,11 @@ typedef struct slot {
 typedef struct meta_ctx {
     tm_arena *a;
     slot s[TAMIS_F__COUNT];
+    /* authors of every source, kept until the site name is known (a publisher named as
+     * author is not one) */
+    const char *au_v[32];
+    int au_prio[32];
+    int n_au;
     tm_buf tmp;
     const char *h1;
     int n_h1;
@@ -207,10 +212,10 @@ int tm_extract_parse_date(const char *s, size_t n, char out[40])
                     return 1;
                 }
             }
-            /* YYYY-MM-DD inside text */
+            /* YYYY-MM-DD (or YYYY-M-D) inside text */
             if (ka == 4 && q < end && (*q == '-' || *q == '/' || *q == '.') &&
-                num(q + 1, end, 2, &b) == 2 && q + 3 < end && q[3] == *q &&
-                num(q + 4, end, 2, &c) == 2 && valid_ymd(a, b, c)) {
+                (kb = num(q + 1, end, 2, &b)) > 0 && q + 1 + kb < end && q[1 + kb] == *q &&
+                num(q + 2 + kb, end, 2, &c) > 0 && valid_ymd(a, b, c)) {
                 snprintf(out, 40, "%04d-%02d-%02d", a, b, c);
                 return 1;
             }
@@ -284,11 +289,25 @@ static void put_author(meta_ctx *m, int prio, const char *v, size_t n)
     const char *c = clean_copy(m, v, n);
     if (!c || looks_like_url(c))
         return;
-    static const char *const pre[] = {"by ", "von ", "par ", "por ", "de ", "written by ",
-                                      "autor: ", "autor ", "author: ", "text: ", "text ",
-                                      "von: ", "posted by ", "geschrieben von "};
+    /* Byline labels in the languages of the corpora; stripped repeatedly, after leading
+     * punctuation ("Post author: By Jane Doe", ", par Attac"). */
+    static const char *const pre[] = {
+        "by ", "von ", "von: ", "par ", "por ", "de ", "written by ", "posted by ",
+        "post author by ", "post author ", "autor: ", "autorin: ", "autor ", "autorin ",
+        "author: ", "author ", "auteur: ", "auteur : ", "auteur ", "text: ", "text von ",
+        "text ", "geschrieben von ", "erstellt von ", "beitrag von ", "beitragvon ",
+        "ein beitrag von ", "verfasst von ", "zeige alle beiträge von ", "alle beiträge von ",
+        "view all posts by ", "more by ", "mehr von ", "redaktion: ", "autor/in: ", "di ", "door "};
     for (int again = 1; again;) {
         again = 0;
+        while (*c && (ispunct((unsigned char)*c) || *c == ' ') && *c != '@') {
+            c++;
+            again = 1;
+        }
+        if (!strncmp(c, "Â»", 2) || !strncmp(c, "Â«", 2)) { /* guillemets */
+            c += 2;
+            again = 1;
+        }
         for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
             size_t l = strlen(pre[i]);
             if (!strncasecmp(c, pre[i], l)) {
@@ -297,14 +316,24 @@ static void put_author(meta_ctx *m, int prio, const char *v, size_t n)
             }
         }
     }
+    /* Date lines and labels that are not names. */
+    static const char *const not_names[] = {"posted on", "publiziert", "veröffentlicht",
+                                            "published", "updated", "aktualisiert", "am ",
+                                            "on ", "admin", "share", "teilen", "kommentar"};
+    for (size_t i = 0; i < sizeof not_names / sizeof not_names[0]; i++)
+        if (!strncasecmp(c, not_names[i], strlen(not_names[i])))
+            return;
+    if (strchr(c, '@') || strstr(c, "[at]"))
+        return;
     size_t l = strlen(c);
     /* A byline longer than a few names is a sentence, not an author. */
     if (l < 2 || l > 80)
         return;
     const char *e = c + l;
-    /* cut a trailing date or separator ("Jane Doe | 12.03.2020") */
+    /* cut a trailing date or separator ("Jane Doe | 12.03.2020", "Jane Doe » 3 Kommentare") */
     for (const char *q = c; q < e; q++)
-        if (*q == '|' || *q == '\xE2' /* bullet, dashes */ || (q > c && q[-1] == ' ' && isdigit((unsigned char)*q))) {
+        if (*q == '|' || *q == '\xE2' /* bullet, dashes */ || !strncmp(q, "\xC2\xBB", 2) ||
+            isdigit((unsigned char)*q)) {
             e = q;
             break;
         }
@@ -312,7 +341,22 @@ static void put_author(meta_ctx *m, int prio, const char *v, size_t n)
         e--;
     if (e - c < 2)
         return;
-    put(m, TAMIS_F_AUTHOR, prio, tm_arena_strndup(m->a, c, (size_t)(e - c)));
+    static const char *const words[] = {"von", "by", "par", "collectif", "montag", "dienstag",
+                                        "mittwoch", "donnerstag", "freitag", "samstag",
+                                        "sonntag", "monday", "tuesday", "wednesday",
+                                        "thursday", "friday", "saturday", "sunday", "posted"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if ((size_t)(e - c) == strlen(words[i]) && !strncasecmp(c, words[i], (size_t)(e - c)))
+            return;
+    /* a bare domain is the site, not an author */
+    int space = memchr(c, ' ', (size_t)(e - c)) != NULL;
+    if (!space && memchr(c, '.', (size_t)(e - c)) && e - c > 4 &&
+        (e[-3] == '.' || e[-4] == '.'))
+        return;
+    if (m->n_au < 32) {
+        m->au_v[m->n_au] = tm_arena_strndup(m->a, c, (size_t)(e - c));
+        m->au_prio[m->n_au++] = prio;
+    }
 }
 
 /* ---- JSON-LD */
@@ -505,7 +549,7 @@ static void ld_object(meta_ctx *m, const char *p, const char *end, int depth)
 #undef K
     }
     int art = o.type_s && is_article_type(o.type_s, o.type_e);
-    int prio = art ? P_LD : P_WEAK;
+    int prio = art ? P_LD : P_VISIBLE;
     if (o.type_s && (art || type_has(o.type_s, o.type_e, "WebPage"))) {
         if (o.headline.val)
             put(m, TAMIS_F_TITLE, prio, ld_string(m, o.headline.val, o.headline.val_end));
@@ -670,8 +714,12 @@ static const char *node_text(meta_ctx *m, const tm_hnode *n, size_t *len)
 static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
 {
     for (const tm_hnode *c = n->first; c; c = c->next) {
-        if (c->tag == TM_T_TEXT)
+        if (c->tag == TM_T_TEXT) {
+            /* last resort for the date: the first date written anywhere in the page */
+            if (in_body && m->s[TAMIS_F_DATE].prio > P_TEXT && c->text_len >= 8)
+                put_date(m, TAMIS_F_DATE, P_TEXT, c->text, c->text_len);
             continue;
+        }
         size_t l;
         const char *t;
         switch (c->tag) {
@@ -816,12 +864,28 @@ tamis_status tm_extract_meta(tamis_doc *doc, const tm_hdoc *h)
     tm_buf_init(&m.tmp);
     walk(&m, h->root, 0);
 
-    /* Title fallbacks: a single <h1> beats the <title> element, whose text usually carries
-     * the site name; a <title> that starts with the h1 confirms it. */
-    if (m.s[TAMIS_F_TITLE].prio > P_MICRO) {
-        if (m.h1 && m.n_h1 == 1)
-            put(&m, TAMIS_F_TITLE, P_VISIBLE, m.h1);
-        put(&m, TAMIS_F_TITLE, P_WEAK, trim_title(&m, m.title_tag));
+    /* Title: the page's single <h1> is the headline readers see; metadata titles often
+     * carry the site name ("Headline - Site"), so they are trimmed, and used when the
+     * page has no single <h1> or the <h1> is just the site's name. */
+    const char *site = m.s[TAMIS_F_SITE].n ? m.s[TAMIS_F_SITE].v[0] : NULL;
+    const char *h1 = (m.h1 && m.n_h1 == 1 && strlen(m.h1) < 300) ? m.h1 : NULL;
+    if (h1 && site && !strcasecmp(h1, site))
+        h1 = NULL;
+    int weak_seen = 0;
+    for (int i = 0; i < m.n_au; i++)
+        if (m.au_v[i] && !(site && !strcasecmp(m.au_v[i], site))) {
+            /* visible bylines: the first one only (later ones are teasers, comments) */
+            if (m.au_prio[i] >= P_TIME && weak_seen++)
+                continue;
+            put(&m, TAMIS_F_AUTHOR, m.au_prio[i], m.au_v[i]);
+        }
+    const char *meta_title = m.s[TAMIS_F_TITLE].n ? m.s[TAMIS_F_TITLE].v[0] : NULL;
+    const char *best = h1 ? h1 : meta_title ? trim_title(&m, meta_title)
+                                            : trim_title(&m, m.title_tag);
+    if (best) {
+        m.s[TAMIS_F_TITLE].prio = P_LD;
+        m.s[TAMIS_F_TITLE].n = 1;
+        m.s[TAMIS_F_TITLE].v[0] = best;
     }
     tamis_status st = TAMIS_OK;
     for (int f = 0; f < TAMIS_F__COUNT && st == TAMIS_OK; f++) {
