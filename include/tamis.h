@@ -305,6 +305,47 @@ TAMIS_API void tamis_stage_free(tamis_stage *s);
 typedef void (*tamis_param_fn)(void *ctx, const char *key, const char *type,
                                const char *def, const char *help);
 TAMIS_API tamis_status tamis_stage_params(const char *name, tamis_param_fn fn, void *ctx);
+/* Sharded dedup (docs/dedup.md): the dedup stage's work split into four file-to-file steps
+ * a scheduler can run on many machines. A tamis_dedup holds the [dedup] parameters (same
+ * keys as the stage); every step must see the same parameters and the signature files in
+ * the same order. Steps: signatures per input shard -> buckets per hash-range partition
+ * (external sort, bounded memory) -> cluster (union-find over all edges) -> filter each
+ * shard. A handle is not thread-safe; distinct handles are. */
+typedef struct tamis_dedup tamis_dedup;
+struct tamis_stats; /* typedef'd as tamis_stats below */
+TAMIS_API tamis_status tamis_dedup_new(tamis_dedup **out, tamis_error *err);
+/** Sets a [dedup] parameter (TAMIS_ERR_ARG with a message if unknown or invalid). */
+TAMIS_API tamis_status tamis_dedup_set(tamis_dedup *d, const char *key, const char *value,
+                                       tamis_error *err);
+TAMIS_API void tamis_dedup_free(tamis_dedup *d);
+/** Step 1: one signature file for the documents of inputs (one shard, in order). *n_docs
+ *  (may be NULL) receives the number of documents. */
+TAMIS_API tamis_status tamis_dedup_signatures(tamis_dedup *d, const char *const *inputs,
+                                              size_t n_inputs, const tamis_reader_opts *ro,
+                                              uint32_t shard, const char *sig_path,
+                                              uint64_t *n_docs, tamis_error *err);
+/** Step 2: verified duplicate edges of one partition (0 <= partition < dedup.partitions)
+ *  of the band buckets of all signature files. Sorted runs spill to tmp_dir (NULL: the
+ *  folder of edges_path) past dedup.mem_mb. */
+TAMIS_API tamis_status tamis_dedup_buckets(tamis_dedup *d, const char *const *sigs,
+                                           size_t n_sigs, uint32_t partition,
+                                           const char *edges_path, const char *tmp_dir,
+                                           tamis_error *err);
+/** Step 3: connected components over the edges of every partition: the cluster file (and
+ *  the pairs TSV when dedup.pairs is set). */
+TAMIS_API tamis_status tamis_dedup_cluster(tamis_dedup *d, const char *const *sigs,
+                                           size_t n_sigs, const char *const *edges,
+                                           size_t n_edges, const char *clusters_path,
+                                           tamis_error *err);
+/** Step 4: re-reads one shard's inputs, annotates dup_cluster, drops non-representatives
+ *  (unless dedup.drop=false) and writes survivors (and, with write_dropped, the rest). */
+TAMIS_API tamis_status tamis_dedup_filter(tamis_dedup *d, const char *clusters_path,
+                                          uint32_t shard, const char *const *inputs,
+                                          size_t n_inputs, const tamis_reader_opts *ro,
+                                          const tamis_writer_opts *wo, int write_dropped,
+                                          const char *output, struct tamis_stats *stats,
+                                          tamis_error *err);
+
 /** Names of all stages in pipeline order, NULL-terminated, static. */
 TAMIS_API const char *const *tamis_stage_names(void);
 

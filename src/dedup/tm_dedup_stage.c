@@ -1,32 +1,376 @@
-/* tm_dedup_stage.c — the 'dedup' stage: placeholder until the stage lands (passes documents through). */
-#include "../common/tm_common.h"
+/* tm_dedup_stage.c — the 'dedup' corpus stage: observe every document (signature record,
+ * line counts), cluster in finish(), then annotate/drop each document in process(). */
+#include "tm_dedup.h"
 
-typedef struct dedup_cfg {
-    bool enabled;
-} dedup_cfg;
+#include <stdatomic.h>
+#include <stdlib.h>
 
-static const tm_param dedup_params[] = {
-    {"enabled", TM_P_BOOL, "true", offsetof(dedup_cfg, enabled), "run this stage"},
+const tm_param tm_dd_param_table[] = {
+    {"exact", TM_P_BOOL, "true", offsetof(tm_dd_cfg, exact),
+     "exact dedup: XXH3-128 of the normalised text"},
+    {"near", TM_P_BOOL, "true", offsetof(tm_dd_cfg, near),
+     "near-duplicate dedup: MinHash-LSH on word n-gram shingles"},
+    {"containment", TM_P_BOOL, "false", offsetof(tm_dd_cfg, containment),
+     "similarity = |A∩B|/min(|A|,|B|) (truncated copies, syndication) instead of Jaccard"},
+    {"lines", TM_P_BOOL, "false", offsetof(tm_dd_cfg, lines),
+     "CCNet-style line dedup across the corpus (removes repeated lines)"},
+    {"drop", TM_P_BOOL, "true", offsetof(tm_dd_cfg, drop),
+     "drop non-representatives (false: only annotate dup_cluster)"},
+    {"ngram", TM_P_INT, "5", offsetof(tm_dd_cfg, ngram), "words per shingle"},
+    {"bands", TM_P_INT, "14", offsetof(tm_dd_cfg, bands), "LSH bands"},
+    {"rows", TM_P_INT, "8", offsetof(tm_dd_cfg, rows), "MinHash values per band"},
+    {"seed", TM_P_INT, "1", offsetof(tm_dd_cfg, seed), "seed of the MinHash permutations"},
+    {"threshold", TM_P_DOUBLE, "0.8", offsetof(tm_dd_cfg, threshold),
+     "similarity a candidate pair needs to be a duplicate"},
+    {"verify", TM_P_STRING, "exact", offsetof(tm_dd_cfg, verify),
+     "candidate check: exact (shingle sets), estimate (signatures), none"},
+    {"keep", TM_P_STRING, "first", offsetof(tm_dd_cfg, keep),
+     "representative kept per cluster: first, longest, earliest (date field)"},
+    {"pairs", TM_P_STRING, "", offsetof(tm_dd_cfg, pairs),
+     "write verified pairs as TSV id_a, id_b, similarity to this file"},
+    {"bucket_all_pairs", TM_P_INT, "200", offsetof(tm_dd_cfg, bucket_all_pairs),
+     "buckets up to this size compare every pair; larger ones link to the first member"},
+    {"line_threshold", TM_P_INT, "1", offsetof(tm_dd_cfg, line_threshold),
+     "a line seen more than this many times in the corpus is a duplicate"},
+    {"line_keep_first", TM_P_BOOL, "true", offsetof(tm_dd_cfg, line_keep_first),
+     "keep a duplicated line where it first occurs (false: remove it everywhere)"},
+    {"line_normalize", TM_P_BOOL, "true", offsetof(tm_dd_cfg, line_normalize),
+     "compare lines after normalisation (false: raw bytes)"},
+    {"line_min_chars", TM_P_INT, "1", offsetof(tm_dd_cfg, line_min_chars),
+     "lines shorter than this (after normalisation) are never removed"},
+    {"partitions", TM_P_INT, "4", offsetof(tm_dd_cfg, partitions),
+     "sharded mode: band-hash-range partitions processed one at a time"},
+    {"mem_mb", TM_P_INT, "256", offsetof(tm_dd_cfg, mem_mb),
+     "sharded mode: sort buffer in MB before a sorted run is spilled to disk"},
     {0},
 };
 
-static tamis_status dedup_create(void **self, const void *cfg, tamis_error *err)
+typedef struct dedup {
+    const tm_dd_cfg *cfg;
+    tm_dd_params p;
+    tm_dd_hasher h;
+    tm_dd_scratch scratch;
+    bool records; /* exact or near: signature records are kept */
+    tm_buf blob;  /* records, in input order */
+    uint64_t *off;
+    uint64_t n, cap;
+    bool seq_ok; /* observed doc->seq == observation index for every doc */
+    bool finished;
+    tm_dd_lines lines;
+    tm_dd_clusters cl;
+    atomic_uint_fast64_t next; /* process() index when doc->seq cannot be trusted */
+    /* counters for the report */
+    uint64_t n_candidates, n_edges, n_exact_edges;
+    atomic_uint_fast64_t n_dup_exact, n_dup_near, n_lines_removed;
+} dedup;
+
+static int dedup_is_corpus(const void *vcfg)
 {
-    (void)err;
-    *self = (void *)cfg;
+    const tm_dd_cfg *c = vcfg;
+    return c->exact || c->near || c->lines;
+}
+
+static tamis_status dedup_create(void **self, const void *vcfg, tamis_error *err)
+{
+    const tm_dd_cfg *cfg = vcfg;
+    dedup *d = tm_calloc(1, sizeof *d);
+    if (!d)
+        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    d->cfg = cfg;
+    tamis_status st = tm_dd_params_from_cfg(cfg, &d->p, err);
+    if (st == TAMIS_OK && (st = tm_dd_hasher_init(&d->h, &d->p)) != TAMIS_OK)
+        tm_err(err, st, NULL, 0, 0, "out of memory");
+    if (st != TAMIS_OK) {
+        tm_free(d);
+        return st;
+    }
+    d->records = cfg->exact || cfg->near;
+    d->seq_ok = true;
+    *self = d;
     return TAMIS_OK;
+}
+
+static void dedup_destroy(void *self)
+{
+    dedup *d = self;
+    tm_dd_hasher_free(&d->h);
+    tm_dd_scratch_free(&d->scratch);
+    tm_buf_free(&d->blob);
+    tm_free(d->off);
+    tm_dd_lines_free(&d->lines);
+    tm_dd_clusters_free(&d->cl);
+    tm_free(d);
+}
+
+static tamis_status dedup_observe(void *self, const tamis_doc *doc, tamis_error *err)
+{
+    dedup *d = self;
+    if (d->finished)
+        return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0, "dedup: observe() after finish()");
+    if (doc->seq != d->n)
+        d->seq_ok = false;
+    tamis_status st = TAMIS_OK;
+    if (d->cfg->lines) {
+        st = tm_dd_lines_observe(&d->lines, d->cfg, &d->scratch.norm, &d->scratch.tmp,
+                                 doc->text, doc->text_len, d->n);
+        if (st != TAMIS_OK)
+            return tm_err(err, st, doc->src_file, doc->src_offset, doc->src_record,
+                          "dedup: line table: %s", tamis_strerror(st));
+    }
+    if (d->records) {
+        if (d->n == d->cap) {
+            uint64_t cap = d->cap ? d->cap * 2 : 4096;
+            uint64_t *no = tm_realloc(d->off, cap * sizeof *no);
+            if (!no)
+                return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            d->off = no;
+            d->cap = cap;
+        }
+        d->off[d->n] = d->blob.len;
+        const char *id = doc->id ? doc->id : "";
+        st = tm_dd_make_record(&d->h, &d->scratch, doc->text, doc->text_len, id, strlen(id),
+                               d->n, tamis_doc_get(doc, TAMIS_F_DATE), &d->blob);
+        if (st != TAMIS_OK)
+            return tm_err(err, st, doc->src_file, doc->src_offset, doc->src_record,
+                          "dedup: signature: %s", tamis_strerror(st));
+    }
+    d->n++;
+    return TAMIS_OK;
+}
+
+/* Clusters the records held in memory: entries of every band (and the exact-text bucket)
+ * sorted, buckets -> candidate pairs -> verified edges -> union-find. */
+static tamis_status dedup_finish(void *self, tamis_error *err)
+{
+    dedup *d = self;
+    d->finished = true;
+    if (!d->records)
+        return TAMIS_OK;
+    const tm_dd_params *p = &d->p;
+    tamis_status st = TAMIS_OK;
+    const uint8_t **base = tm_malloc((d->n ? d->n : 1) * sizeof *base);
+    tm_dd_entry *ent = NULL;
+    size_t n_ent = 0, cap_ent = 0;
+    tm_dd_pairs cand = {0};
+    tm_dd_edge *edges = NULL;
+    size_t n_edges = 0, cap_edges = 0;
+    uint64_t *members = NULL;
+    if (!base)
+        goto oom;
+    for (uint64_t i = 0; i < d->n; i++)
+        base[i] = (const uint8_t *)d->blob.data + d->off[i];
+    tm_dd_store store = {p, base, NULL, d->n};
+    for (uint64_t i = 0; i < d->n; i++) {
+        tm_dd_view v;
+        tm_dd_view_rec(p, base[i], UINT32_MAX, &v);
+        size_t need = n_ent + p->bands + 1;
+        if (need > cap_ent) {
+            size_t cap = TM_MAX(need, cap_ent * 2);
+            tm_dd_entry *ne = tm_realloc(ent, cap * sizeof *ne);
+            if (!ne)
+                goto oom;
+            ent = ne;
+            cap_ent = cap;
+        }
+        if (p->near && v.band)
+            for (uint32_t b = 0; b < p->bands; b++)
+                ent[n_ent++] = (tm_dd_entry){v.band[b], b, 0, i};
+        if (p->exact && (v.h->exact_lo | v.h->exact_hi))
+            ent[n_ent++] = (tm_dd_entry){v.h->exact_lo, p->bands, 0, i};
+    }
+    qsort(ent, n_ent, sizeof *ent, tm_dd_entry_cmp);
+    members = tm_malloc((d->n ? d->n : 1) * sizeof *members);
+    if (!members)
+        goto oom;
+    for (size_t i = 0; i < n_ent;) {
+        size_t j = i;
+        while (j < n_ent && ent[j].band == ent[i].band && ent[j].key == ent[i].key) {
+            members[j - i] = ent[j].doc;
+            j++;
+        }
+        if ((st = tm_dd_bucket_pairs(p, members, j - i, &cand)) != TAMIS_OK)
+            goto fail;
+        i = j;
+    }
+    tm_free(ent);
+    ent = NULL;
+    tm_dd_pairs_sort_unique(&cand);
+    d->n_candidates = cand.n;
+    if ((st = tm_dd_verify(&store, &cand, &edges, &n_edges, &cap_edges)) != TAMIS_OK)
+        goto fail;
+    d->n_edges = n_edges;
+    for (size_t i = 0; i < n_edges; i++)
+        d->n_exact_edges += edges[i].exact;
+    if ((st = tm_dd_cluster(&store, edges, n_edges, &d->cl)) != TAMIS_OK)
+        goto fail;
+    if (d->cfg->pairs && d->cfg->pairs[0])
+        st = tm_dd_write_pairs(d->cfg->pairs, &store, edges, n_edges, err);
+    goto done;
+oom:
+    st = TAMIS_ERR_NOMEM;
+fail:
+    tm_err(err, st, NULL, 0, 0, "dedup: clustering %llu documents: %s",
+           (unsigned long long)d->n, tamis_strerror(st));
+done:
+    tm_free(base);
+    tm_free(ent);
+    tm_free(members);
+    tm_free(cand.v);
+    tm_free(edges);
+    return st;
+}
+
+typedef struct span_ctx {
+    size_t *v;
+    size_t n, cap;
+    bool oom;
+} span_ctx;
+
+static void on_span(void *vctx, size_t a, size_t b)
+{
+    span_ctx *c = vctx;
+    if (c->n + 2 > c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        size_t *nv = tm_realloc(c->v, cap * sizeof *nv);
+        if (!nv) {
+            c->oom = true;
+            return;
+        }
+        c->v = nv;
+        c->cap = cap;
+    }
+    c->v[c->n++] = a;
+    c->v[c->n++] = b;
+}
+
+static tamis_status remove_lines(dedup *d, tamis_doc *doc, uint64_t idx, tamis_error *err)
+{
+    tm_buf norm, tmp;
+    tm_buf_init(&norm);
+    tm_buf_init(&tmp);
+    span_ctx sc = {0};
+    size_t n = tm_dd_lines_spans(&d->lines, d->cfg, &norm, &tmp, doc->text, doc->text_len, idx,
+                                 on_span, &sc);
+    tm_buf_free(&norm);
+    tm_buf_free(&tmp);
+    tamis_status st = sc.oom ? TAMIS_ERR_NOMEM : TAMIS_OK;
+    if (n && !sc.oom) {
+        char *out = tm_arena_alloc(&doc->arena, doc->text_len + 1);
+        if (!out) {
+            st = TAMIS_ERR_NOMEM;
+        } else {
+            size_t w = 0, pos = 0;
+            for (size_t i = 0; i < sc.n; i += 2) {
+                memcpy(out + w, doc->text + pos, sc.v[i] - pos);
+                w += sc.v[i] - pos;
+                pos = sc.v[i + 1];
+            }
+            memcpy(out + w, doc->text + pos, doc->text_len - pos);
+            w += doc->text_len - pos;
+            out[w] = '\0';
+            tm_doc_adopt_text(doc, out, w);
+            st = tm_doc_count_removed(doc, "dup_line", n);
+            atomic_fetch_add(&d->n_lines_removed, n);
+        }
+    }
+    tm_free(sc.v);
+    if (st != TAMIS_OK)
+        tm_err(err, st, doc->src_file, doc->src_offset, doc->src_record, "dedup: lines: %s",
+               tamis_strerror(st));
+    return st;
 }
 
 static tamis_status dedup_process(void *self, tamis_doc *doc, tamis_error *err)
 {
-    (void)self, (void)doc, (void)err;
-    return TAMIS_OK;
+    dedup *d = self;
+    if (!d->finished)
+        return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0,
+                      "dedup is a corpus stage: observe every document and finish() first");
+    uint64_t idx = d->seq_ok ? doc->seq : (uint64_t)atomic_fetch_add(&d->next, 1);
+    if (idx >= d->n)
+        return tm_err(err, TAMIS_ERR_ARG, doc->src_file, doc->src_offset, doc->src_record,
+                      "dedup: document %llu was not observed in the first pass",
+                      (unsigned long long)idx);
+    const uint8_t *rec = NULL;
+    tm_dd_view v = {0}, rv = {0};
+    if (d->records) {
+        rec = (const uint8_t *)d->blob.data + d->off[idx];
+        tm_dd_view_rec(&d->p, rec, UINT32_MAX, &v);
+        const char *id = doc->id ? doc->id : "";
+        if (strcmp(id, v.id) != 0)
+            return tm_err(err, TAMIS_ERR_INTERNAL, doc->src_file, doc->src_offset,
+                          doc->src_record,
+                          "dedup: second pass out of order: '%s' where '%s' was observed", id,
+                          v.id);
+    }
+    if (d->cfg->lines) {
+        tamis_status st = remove_lines(d, doc, idx, err);
+        if (st != TAMIS_OK)
+            return st;
+    }
+    if (!d->records || d->cl.size[idx] < 2)
+        return TAMIS_OK;
+    uint64_t rep = d->cl.rep[idx];
+    tm_dd_view_rec(&d->p, d->blob.data + d->off[rep], UINT32_MAX, &rv);
+    doc->has_dup = true;
+    doc->dup_size = d->cl.size[idx];
+    doc->dup_keep = rep == idx;
+    doc->dup_cluster = tm_arena_strndup(&doc->arena, rv.id, rv.h->id_len);
+    if (!doc->dup_cluster)
+        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (doc->dup_keep || !d->cfg->drop)
+        return TAMIS_OK;
+    bool exact = (v.h->exact_lo | v.h->exact_hi) && v.h->exact_lo == rv.h->exact_lo &&
+                 v.h->exact_hi == rv.h->exact_hi;
+    tamis_status st;
+    if (exact) {
+        atomic_fetch_add(&d->n_dup_exact, 1);
+        st = tm_doc_dropf(doc, "dup_exact: same normalised text as %s", rv.id);
+    } else {
+        atomic_fetch_add(&d->n_dup_near, 1);
+        st = tm_doc_dropf(doc, "dup_near: cluster %s of %llu documents", rv.id,
+                          (unsigned long long)doc->dup_size);
+    }
+    return st;
+}
+
+static char *dedup_report(const void *self)
+{
+    const dedup *d = self;
+    tm_buf b;
+    tm_buf_init(&b);
+    uint64_t clusters = 0, in_clusters = 0;
+    for (uint64_t i = 0; d->cl.size && i < d->n; i++)
+        if (d->cl.size[i] > 1) {
+            in_clusters++;
+            clusters += d->cl.rep[i] == i;
+        }
+    tm_buf_printf(&b,
+                  "{\"documents\":%llu,\"clusters\":%llu,\"documents_in_clusters\":%llu,"
+                  "\"candidate_pairs\":%llu,\"verified_pairs\":%llu,\"exact_pairs\":%llu,"
+                  "\"dropped_exact\":%llu,\"dropped_near\":%llu,\"distinct_lines\":%llu,"
+                  "\"lines_removed\":%llu}",
+                  (unsigned long long)d->n, (unsigned long long)clusters,
+                  (unsigned long long)in_clusters, (unsigned long long)d->n_candidates,
+                  (unsigned long long)d->n_edges, (unsigned long long)d->n_exact_edges,
+                  (unsigned long long)d->n_dup_exact, (unsigned long long)d->n_dup_near,
+                  (unsigned long long)d->lines.n, (unsigned long long)d->n_lines_removed);
+    if (tm_buf_nul(&b) != TAMIS_OK) {
+        tm_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
 }
 
 const tm_stage_vt tm_dedup_stage = {
     .name = "dedup",
-    .params = dedup_params,
-    .cfg_size = sizeof(dedup_cfg),
+    .params = tm_dd_param_table,
+    .cfg_size = sizeof(tm_dd_cfg),
     .create = dedup_create,
     .process = dedup_process,
+    .is_corpus = dedup_is_corpus,
+    .observe = dedup_observe,
+    .finish = dedup_finish,
+    .report = dedup_report,
+    .destroy = dedup_destroy,
 };
