@@ -72,7 +72,10 @@ static int token_starts(const char *v, const char *const *pats, size_t np)
     for (const char *p = v; *p; p++) {
         if (p != v && !(p[-1] == ' ' || p[-1] == '-' || p[-1] == '_'))
             continue;
+        char c0 = (char)tolower((unsigned char)*p);
         for (size_t i = 0; i < np; i++) {
+            if (pats[i][0] != c0) /* cheap first-letter filter before the compare */
+                continue;
             size_t l = strlen(pats[i]);
             if (!strncasecmp(p, pats[i], l))
                 return 1;
@@ -109,7 +112,10 @@ static int token_first(const char *v, const char *const *pats, size_t np)
     for (const char *p = v; *p; p++) {
         if (p != v && p[-1] != ' ')
             continue;
+        char c0 = (char)tolower((unsigned char)*p);
         for (size_t i = 0; i < np; i++) {
+            if (pats[i][0] != c0)
+                continue;
             size_t l = strlen(pats[i]);
             /* "ads" must be the whole token; "ad-" style prefixes carry their dash */
             if (!strncasecmp(p, pats[i], l) &&

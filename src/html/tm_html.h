@@ -29,7 +29,7 @@ enum {
 };
 
 typedef struct tm_hattr {
-    const char *name; /* lower case */
+    uint8_t id; /* which attribute (the parser keeps a fixed set, see tm_html_attr) */
     const char *value;
 } tm_hattr;
 
@@ -90,6 +90,9 @@ const char *tm_html_sniff_charset(tm_arena *a, const uint8_t *s, size_t n);
 
 /* Tag id of a lower-case name. */
 int tm_html_tag_id(const char *name, size_t len);
+/* Value of attribute name of n, or NULL. Only the attributes the extractor reads are kept:
+ * aria-hidden alt class content charset datetime href hidden http-equiv id itemprop
+ * itemtype itemscope lang name property pubdate rel role style src type title xml:lang. */
 const char *tm_html_attr(const tm_hnode *n, const char *name);
 
 /* Appends the text of n's subtree to out with whitespace runs collapsed to one space

@@ -54,14 +54,16 @@ static const tag_name tag_names[] = {
 
 int tm_html_tag_id(const char *name, size_t len)
 {
+    if (len == 0 || len > 10)
+        return TM_T_OTHER;
     size_t lo = 0, hi = sizeof tag_names / sizeof tag_names[0];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const char *t = tag_names[mid].name;
-        size_t tl = strlen(t);
-        int c = memcmp(name, t, TM_MIN(len, tl));
+        /* compare as NUL-terminated strings over len bytes: no strlen per probe */
+        int c = strncmp(name, t, len);
         if (c == 0)
-            c = (len > tl) - (len < tl);
+            c = t[len] ? -1 : 0;
         if (c == 0)
             return tag_names[mid].id;
         if (c < 0)
@@ -72,26 +74,46 @@ int tm_html_tag_id(const char *name, size_t len)
     return TM_T_OTHER;
 }
 
-const char *tm_html_attr(const tm_hnode *n, const char *name)
+/* Attributes some pass reads; the others are not copied. */
+/* Attributes some pass reads get a small id (1..); the others (0) are not copied.
+ * Dispatch on the first letter: this runs for every attribute of the page. */
+static int attr_id(const char *a)
 {
-    for (uint16_t i = 0; i < n->n_attrs; i++)
-        if (!strcmp(n->attrs[i].name, name))
-            return n->attrs[i].value;
-    return NULL;
+    static const char *const names[] = {
+        NULL, "aria-hidden", "alt", "class", "content", "charset", "datetime", "href",
+        "hidden", "http-equiv", "id", "itemprop", "itemtype", "itemscope", "lang", "name",
+        "property", "pubdate", "rel", "role", "style", "src", "type", "title", "xml:lang"};
+    int lo, hi;
+    switch (a[0]) {
+    case 'a': lo = 1, hi = 2; break;
+    case 'c': lo = 3, hi = 5; break;
+    case 'd': lo = 6, hi = 6; break;
+    case 'h': lo = 7, hi = 9; break;
+    case 'i': lo = 10, hi = 13; break;
+    case 'l': lo = 14, hi = 14; break;
+    case 'n': lo = 15, hi = 15; break;
+    case 'p': lo = 16, hi = 17; break;
+    case 'r': lo = 18, hi = 19; break;
+    case 's': lo = 20, hi = 21; break;
+    case 't': lo = 22, hi = 23; break;
+    case 'x': lo = 24, hi = 24; break;
+    default: return 0;
+    }
+    for (int i = lo; i <= hi; i++)
+        if (!strcmp(a, names[i]))
+            return i;
+    return 0;
 }
 
-/* Attributes some pass reads; the others are not copied. */
-static int wanted_attr(const char *a)
+const char *tm_html_attr(const tm_hnode *n, const char *name)
 {
-    static const char *const keep[] = {
-        "class", "id", "href", "content", "name", "property", "itemprop", "itemtype",
-        "itemscope", "rel", "datetime", "lang", "type", "src", "style", "hidden",
-        "aria-hidden", "role", "charset", "http-equiv", "data-src", "title", "alt",
-        "xml:lang", "pubdate", "value"};
-    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
-        if (!strcmp(a, keep[i]))
-            return 1;
-    return 0;
+    if (!n->n_attrs)
+        return NULL;
+    int id = attr_id(name);
+    for (uint16_t i = 0; i < n->n_attrs; i++)
+        if (n->attrs[i].id == id)
+            return n->attrs[i].value;
+    return NULL;
 }
 
 /* ---- SAX builder */
@@ -177,20 +199,21 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
         return;
     if (atts) {
         uint16_t k = 0;
+        int ids[64];
         for (size_t i = 0; atts[i] && k < 64; i += 2)
-            if (wanted_attr((const char *)atts[i]))
+            if ((ids[k] = attr_id((const char *)atts[i])) != 0)
                 k++;
         if (k) {
             n->attrs = tm_arena_alloc(b->a, k * sizeof *n->attrs);
             if (n->attrs) {
-                for (size_t i = 0; atts[i] && n->n_attrs < k; i += 2) {
-                    if (!wanted_attr((const char *)atts[i]))
+                uint16_t j = 0;
+                for (size_t i = 0; atts[i] && j < k; i += 2) {
+                    if (!attr_id((const char *)atts[i]))
                         continue;
                     const char *v = atts[i + 1] ? (const char *)atts[i + 1] : "";
-                    n->attrs[n->n_attrs].name = tm_arena_strndup(b->a, (const char *)atts[i],
-                                                                 strlen((const char *)atts[i]));
+                    n->attrs[n->n_attrs].id = (uint8_t)ids[j++];
                     n->attrs[n->n_attrs].value = tm_arena_strndup(b->a, v, strlen(v));
-                    if (n->attrs[n->n_attrs].name && n->attrs[n->n_attrs].value)
+                    if (n->attrs[n->n_attrs].value)
                         n->n_attrs++;
                 }
             }
@@ -388,6 +411,50 @@ static const char *detect_charset(tm_arena *a, const uint8_t *s, size_t n)
     return r;
 }
 
+/* Length of the valid UTF-8 prefix of s; ASCII runs are skipped eight bytes at a time
+ * (pages are mostly ASCII markup, and this runs over every byte). */
+static size_t utf8_valid_prefix(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!(w & 0x8080808080808080ull)) {
+                i += 8;
+                continue;
+            }
+        }
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF)
+            k = 1, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            k = 2, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            k = 3, cp = c & 0x07;
+        else
+            return i;
+        if (i + k >= n)
+            return i;
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return i;
+        i += k + 1;
+    }
+    return n;
+}
+
 /* Decides the charset and returns UTF-8 bytes (the input itself when it already is). */
 static const char *decode(tm_arena *a, const uint8_t *s, size_t n, const char *declared,
                           size_t *out_len, const char **used)
@@ -401,7 +468,7 @@ static const char *decode(tm_arena *a, const uint8_t *s, size_t n, const char *d
         *used = s[0] == 0xFF ? "utf-16le" : "utf-16be";
         return tm_html_to_utf8(a, *used, s + 2, n - 2, out_len);
     }
-    size_t valid = tm_utf8_valid_prefix((const char *)s, n);
+    size_t valid = utf8_valid_prefix(s, n);
     int utf8_ok = valid == n || (n - valid < 4 && valid + 4 > n); /* cut mid-character */
     const char *cs = declared && *declared ? declared : tm_html_sniff_charset(a, s, n);
     if (cs && ascii_ieq(cs, "utf-16")) /* a meta claiming UTF-16 in ASCII bytes lies */
