@@ -66,9 +66,9 @@ static tamis_status lang_create(void **self, const void *cfgp, tamis_error *err)
         ls->opts.backend = TM_LANG_BACKEND_FASTTEXT;
     else
         return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0,
-                      "lang.backend: '%s' is not ensemble, cld2 or fasttext", b);
+                      "backend '%s' is not ensemble, cld2 or fasttext", b);
     if (cfg->sample_bytes < 64)
-        return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0, "lang.sample_bytes: must be >= 64");
+        return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0, "sample_bytes must be >= 64");
     ls->opts.best_effort = cfg->best_effort;
     if (ls->opts.backend != TM_LANG_BACKEND_CLD2) {
         char path[4096], msg[512];
@@ -79,7 +79,7 @@ static tamis_status lang_create(void **self, const void *cfgp, tamis_error *err)
         ls->ft = tm_ft_load(path, msg, sizeof msg);
         if (!ls->ft)
             return tm_err(err, TAMIS_ERR_IO, path, 0, 0,
-                          "lang: %s (run scripts/setup.sh, or set lang.model, or "
+                          "%s (run scripts/setup.sh, or set lang.model, or "
                           "lang.backend=cld2)",
                           msg);
         ls->opts.ft = ls->ft;
@@ -290,11 +290,11 @@ static tamis_status lang_process(void *self, tamis_doc *doc, tamis_error *err)
     size_t cn;
     char *clean = clean_copy(&doc->arena, doc->text, doc->text_len, &cn);
     if (!clean)
-        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "lang: out of memory");
+        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
     size_t sn;
     const char *sample = sample_text(&doc->arena, clean, cn, (size_t)ls->cfg->sample_bytes, &sn);
     if (!sample)
-        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "lang: out of memory");
+        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
     tm_lang_result r;
     tm_lang_identify(&ls->opts, sample, sn, &r);
     if (r.n == 0)
@@ -307,7 +307,7 @@ static tamis_status lang_process(void *self, tamis_doc *doc, tamis_error *err)
     if (st == TAMIS_OK && ls->cfg->paragraphs && memchr(clean, '\n', cn))
         st = label_paragraphs(ls, doc, clean, cn, &r);
     if (st != TAMIS_OK)
-        return tm_err(err, st, NULL, 0, 0, "lang: cannot store the result");
+        return tm_err(err, st, NULL, 0, 0, "cannot store the result");
     return TAMIS_OK;
 }
 
