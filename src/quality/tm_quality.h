@@ -96,6 +96,8 @@ typedef struct tm_quality_opts {
     bool c4_policy;
     bool c4_lorem_ipsum;
     bool c4_curly_bracket;
+    /* Tests: send ASCII lines through tm_words like any other (must not change a value). */
+    bool no_ascii_fast_path;
 } tm_quality_opts;
 
 /* Fills opts with the datatrove defaults (English stop words not loaded: NULL). */

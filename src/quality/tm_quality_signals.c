@@ -53,12 +53,17 @@ void tm_quality_opts_init(tm_quality_opts *o)
     o->c4_curly_bracket = true;
 }
 
-/* ---- a hash table of 64-bit keys with a count and one auxiliary word per key. Key 0
- * marks an empty slot, so a (1 in 2^64) zero hash is remapped to 1. */
+/* ---- a hash table of 64-bit keys with a count and one auxiliary word per key, one
+ * 16-byte slot each so that a probe touches one cache line. Key 0 marks an empty slot,
+ * so a (1 in 2^64) zero hash is remapped to 1. */
+typedef struct qslot {
+    uint64_t key;
+    uint32_t cnt;
+    uint32_t aux;
+} qslot;
+
 typedef struct qmap {
-    uint64_t *keys;
-    uint32_t *cnt;
-    uint32_t *aux;
+    qslot *slots;
     size_t cap, n;
 } qmap;
 
@@ -72,19 +77,15 @@ static size_t pow2_at_least(size_t x)
 
 static bool qmap_alloc(qmap *m, size_t cap)
 {
-    m->keys = tm_calloc(cap, sizeof *m->keys);
-    m->cnt = tm_malloc(cap * sizeof *m->cnt);
-    m->aux = tm_malloc(cap * sizeof *m->aux);
-    m->cap = cap;
+    m->slots = tm_calloc(cap, sizeof *m->slots);
+    m->cap = m->slots ? cap : 0;
     m->n = 0;
-    return m->keys && m->cnt && m->aux;
+    return m->slots != NULL;
 }
 
 static void qmap_free(qmap *m)
 {
-    tm_free(m->keys);
-    tm_free(m->cnt);
-    tm_free(m->aux);
+    tm_free(m->slots);
     memset(m, 0, sizeof *m);
 }
 
@@ -96,7 +97,7 @@ static bool qmap_reset(qmap *m, size_t expect)
         qmap_free(m);
         return qmap_alloc(m, want);
     }
-    memset(m->keys, 0, m->cap * sizeof *m->keys);
+    memset(m->slots, 0, m->cap * sizeof *m->slots);
     m->n = 0;
     return true;
 }
@@ -104,7 +105,7 @@ static bool qmap_reset(qmap *m, size_t expect)
 static inline size_t qmap_slot(const qmap *m, uint64_t key)
 {
     size_t mask = m->cap - 1, i = (size_t)(key ^ (key >> 29)) & mask;
-    while (m->keys[i] && m->keys[i] != key)
+    while (m->slots[i].key && m->slots[i].key != key)
         i = (i + 1) & mask;
     return i;
 }
@@ -113,39 +114,33 @@ static bool qmap_grow(qmap *m)
 {
     qmap old = *m;
     if (!qmap_alloc(m, old.cap * 2)) {
-        qmap_free(m);
         *m = old;
         return false;
     }
     for (size_t i = 0; i < old.cap; i++)
-        if (old.keys[i]) {
-            size_t j = qmap_slot(m, old.keys[i]);
-            m->keys[j] = old.keys[i];
-            m->cnt[j] = old.cnt[i];
-            m->aux[j] = old.aux[i];
+        if (old.slots[i].key) {
+            m->slots[qmap_slot(m, old.slots[i].key)] = old.slots[i];
             m->n++;
         }
     qmap_free(&old);
     return true;
 }
 
-/* Returns the slot of key, inserting it (cnt 0) if absent; *fresh says which. SIZE_MAX
- * on allocation failure. */
-static inline size_t qmap_put(qmap *m, uint64_t key, bool *fresh)
+/* Returns the slot of key, inserting it (cnt 0, aux 0) if absent; *fresh says which.
+ * NULL on allocation failure. */
+static inline qslot *qmap_put(qmap *m, uint64_t key, bool *fresh)
 {
     if (!key)
         key = 1;
     if (TM_UNLIKELY((m->n + 1) * 2 > m->cap) && !qmap_grow(m))
-        return SIZE_MAX;
-    size_t i = qmap_slot(m, key);
-    *fresh = !m->keys[i];
+        return NULL;
+    qslot *sl = &m->slots[qmap_slot(m, key)];
+    *fresh = !sl->key;
     if (*fresh) {
-        m->keys[i] = key;
-        m->cnt[i] = 0;
-        m->aux[i] = 0;
+        sl->key = key;
         m->n++;
     }
-    return i;
+    return sl;
 }
 
 /* ---- byte-level helpers */
@@ -183,19 +178,25 @@ static inline bool ends_with(const char *s, const char *e, const char *suf, size
 }
 
 /* Sentence-final punctuation of other scripts, accepted wherever datatrove's English
- * set (. ? ! " ') is: ideographic and full-width stops, Arabic question mark, Devanagari
- * danda, Ethiopic full stop. Without them no Chinese or Hindi line would count as ending
- * a sentence. */
-static const char *const uni_terminals[] = {"\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F",
-                                            "\xEF\xBD\xA1", "\xD8\x9F",     "\xE0\xA5\xA4",
-                                            "\xE0\xA5\xA5", "\xE1\x8D\xA2"};
-
-static bool is_uni_terminal_at_end(const char *s, const char *e)
+ * set (. ? ! " ') is: ideographic and full-width stops (。！？｡), the Arabic question
+ * mark (؟), Devanagari dandas (। ॥) and the Ethiopic full stop (።). Without them no
+ * Chinese or Hindi line would count as ending a sentence. Returns the byte length of the
+ * mark at p, or 0; switched on the lead byte because this runs on every byte. */
+static inline size_t uni_terminal_len(const unsigned char *p, const unsigned char *e)
 {
-    for (size_t i = 0; i < sizeof uni_terminals / sizeof *uni_terminals; i++)
-        if (ends_with(s, e, uni_terminals[i], strlen(uni_terminals[i])))
-            return true;
-    return false;
+    ptrdiff_t room = e - p;
+    switch (p[0]) {
+    case 0xE3: return room >= 3 && p[1] == 0x80 && p[2] == 0x82 ? 3 : 0;
+    case 0xEF:
+        return room >= 3 && ((p[1] == 0xBC && (p[2] == 0x81 || p[2] == 0x9F)) ||
+                             (p[1] == 0xBD && p[2] == 0xA1))
+                   ? 3
+                   : 0;
+    case 0xD8: return room >= 2 && p[1] == 0x9F ? 2 : 0;
+    case 0xE0: return room >= 3 && p[1] == 0xA5 && (p[2] == 0xA4 || p[2] == 0xA5) ? 3 : 0;
+    case 0xE1: return room >= 3 && p[1] == 0x8D && p[2] == 0xA2 ? 3 : 0;
+    default: return 0;
+    }
 }
 
 /* datatrove's END_PUNCTUATION / FineWeb stop_chars: . ? ! " ' (plus the above). */
@@ -206,58 +207,50 @@ static bool ends_terminal(const char *s, const char *e)
     unsigned char c = (unsigned char)e[-1];
     if (c == '.' || c == '?' || c == '!' || c == '"' || c == '\'')
         return true;
-    return c >= 0x80 && is_uni_terminal_at_end(s, e);
+    if (c < 0x80)
+        return false;
+    const unsigned char *ue = (const unsigned char *)e;
+    return (e - s >= 3 && uni_terminal_len(ue - 3, ue) == 3) ||
+           (e - s >= 2 && uni_terminal_len(ue - 2, ue) == 2);
 }
 
-static inline bool is_sentence_end_char(const char *p, const char *e, size_t *len)
+static inline size_t sentence_end_len(const unsigned char *p, const unsigned char *e)
 {
-    unsigned char c = (unsigned char)*p;
-    if (c == '.' || c == '!' || c == '?') {
-        *len = 1;
-        return true;
-    }
-    if (c >= 0x80)
-        for (size_t i = 0; i < sizeof uni_terminals / sizeof *uni_terminals; i++) {
-            size_t k = strlen(uni_terminals[i]);
-            if ((size_t)(e - p) >= k && memcmp(p, uni_terminals[i], k) == 0) {
-                *len = k;
-                return true;
-            }
-        }
-    return false;
+    unsigned char c = *p;
+    if (c == '.' || c == '!' || c == '?')
+        return 1;
+    return c >= 0xD8 ? uni_terminal_len(p, e) : 0;
 }
 
 /* Sentences in one stripped line: runs of sentence-final punctuation followed (after
  * optional closing quotes/brackets) by whitespace or the end of the line, plus one for
  * trailing text without a final stop. NLTK's punkt (datatrove) also knows abbreviations;
  * this approximation over-counts "e.g. x" but needs no model. */
-static size_t count_sentences(const char *s, const char *e)
+static size_t count_sentences(const char *cs, const char *ce)
 {
-    if (s >= e)
-        return 0;
+    const unsigned char *s = (const unsigned char *)cs, *e = (const unsigned char *)ce;
     size_t n = 0;
     bool text_after = false;
-    const char *p = s;
+    const unsigned char *p = s;
     while (p < e) {
-        size_t k;
-        if (is_sentence_end_char(p, e, &k)) {
-            const char *q = p + k;
-            while (q < e && is_sentence_end_char(q, e, &k))
-                q += k;
-            const char *r = q;
-            while (r < e && (*r == '"' || *r == '\'' || *r == ')' || *r == ']'))
-                r++;
-            if (r == e || is_ws((unsigned char)*r) ||
-                ((unsigned char)q[-1] >= 0x80 && r < e)) {
-                n++;
-                text_after = false;
-            }
-            p = r;
+        size_t k = sentence_end_len(p, e);
+        if (!k) {
+            text_after |= !is_ws(*p);
+            p++;
             continue;
         }
-        if (!is_ws((unsigned char)*p))
-            text_after = true;
-        p++;
+        const unsigned char *q = p + k;
+        while (q < e && (k = sentence_end_len(q, e)) != 0)
+            q += k;
+        const unsigned char *r = q;
+        while (r < e && (*r == '"' || *r == '\'' || *r == ')' || *r == ']'))
+            r++;
+        /* After an ASCII stop a space must follow; CJK stops end a sentence outright. */
+        if (r == e || is_ws(*r) || q[-1] >= 0x80) {
+            n++;
+            text_after = false;
+        }
+        p = r;
     }
     return n + (text_after ? 1 : 0);
 }
@@ -308,17 +301,6 @@ static const char *const policy_substrings[] = {"terms of use", "privacy policy"
                                                 "cookie policy", "uses cookies",
                                                 "use of cookies", "use cookies"};
 
-static size_t count_sub(const char *h, size_t hn, const char *needle, size_t k)
-{
-    size_t c = 0;
-    const char *p = h, *e = h + hn;
-    while ((p = memmem(p, (size_t)(e - p), needle, k)) != NULL) {
-        c++;
-        p += k;
-    }
-    return c;
-}
-
 /* ---- the pass */
 typedef struct qctx {
     const tm_quality_opts *o;
@@ -355,6 +337,59 @@ static bool gopher_builtin_stop(const char *w, size_t n)
     case 4: return !memcmp(w, "that", 4) || !memcmp(w, "have", 4) || !memcmp(w, "with", 4);
     default: return false;
     }
+}
+
+/* Records one word: its hashes, length and letter class (n-grams, unigram statistics,
+ * stop words). fold/fl: the lower-cased form when it differs from the word, else fl 0. */
+static void add_word(qctx *c, const char *w, size_t n, uint32_t chars, bool alpha,
+                     bool ascii, const char *fold, size_t fl)
+{
+    /* The raw hash keys the n-grams (datatrove compares words case-sensitively); the
+     * folded one keys the unigram statistics (RedPajama-V2 lower-cases first). */
+    uint64_t h = XXH3_64bits(w, n);
+    uint64_t hf = fl ? XXH3_64bits(fold, fl) : h;
+
+    if (c->nw == c->capw) {
+        size_t cap = c->capw ? c->capw * 2 : 1024;
+        uint64_t *nh = tm_realloc(c->wh, cap * sizeof *nh);
+        if (nh)
+            c->wh = nh;
+        uint32_t *nc = nh ? tm_realloc(c->wc, cap * sizeof *nc) : NULL;
+        if (!nh || !nc) {
+            c->oom = true;
+            return;
+        }
+        c->wc = nc;
+        c->capw = cap;
+    }
+    c->wh[c->nw] = h;
+    c->wc[c->nw] = chars;
+    c->nw++;
+    c->word_chars += chars;
+    c->alpha_words += alpha;
+    if (!c->o->gopher_stop_words)
+        c->gopher_stop_builtin += gopher_builtin_stop(w, n);
+
+    bool fresh;
+    qslot *slot = qmap_put(&c->uniq, hf, &fresh);
+    if (!slot) {
+        c->oom = true;
+        return;
+    }
+    if (fresh) {
+        /* Stop-word membership is decided once per distinct word, not per occurrence. */
+        uint32_t f = 0;
+        /* Lists are stored case-folded: looking up the folded form of an ASCII word
+         * skips tm_wordset_has's own Unicode folding. */
+        const char *lw = fl && ascii ? fold : w;
+        size_t ln = fl && ascii ? fl : n;
+        if (c->o->stop_words && tm_wordset_has(c->o->stop_words, lw, ln))
+            f |= 1;
+        if (c->o->gopher_stop_words && tm_wordset_has(c->o->gopher_stop_words, lw, ln))
+            f |= 2;
+        slot->aux = f;
+    }
+    slot->cnt++;
 }
 
 static void on_word(void *vctx, const char *w, size_t n)
@@ -439,108 +474,405 @@ static void on_word(void *vctx, const char *w, size_t n)
             return;
         }
     }
-    /* The raw hash keys the n-grams (datatrove compares words case-sensitively); the
-     * folded one keys the unigram statistics (RedPajama-V2 lower-cases first). */
-    uint64_t h = XXH3_64bits(w, n);
-    uint64_t hf = fl ? XXH3_64bits(fold, fl) : h;
+    add_word(c, w, n, chars, alpha, ascii, fold, fl);
+}
 
-    if (c->nw == c->capw) {
-        size_t cap = c->capw ? c->capw * 2 : 1024;
-        uint64_t *nh = tm_realloc(c->wh, cap * sizeof *nh);
-        if (nh)
-            c->wh = nh;
-        uint32_t *nc = nh ? tm_realloc(c->wc, cap * sizeof *nc) : NULL;
-        if (!nh || !nc) {
-            c->oom = true;
-            return;
-        }
-        c->wc = nc;
-        c->capw = cap;
-    }
-    c->wh[c->nw] = h;
-    c->wc[c->nw] = chars;
-    c->nw++;
-    c->word_chars += chars;
-    c->alpha_words += alpha;
-    if (!c->o->gopher_stop_words)
-        c->gopher_stop_builtin += gopher_builtin_stop(w, n);
-
-    bool fresh;
-    size_t slot = qmap_put(&c->uniq, hf, &fresh);
-    if (slot == SIZE_MAX) {
-        c->oom = true;
+/* tm_words-equivalent word callback for ASCII words (scan_ascii_line). */
+static void ascii_word(qctx *c, const char *w, size_t n)
+{
+    if (c->oom)
         return;
+    bool alpha = false, upper = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)w[i];
+        if ((unsigned)((b | 0x20) - 'a') < 26) {
+            alpha = true;
+            c->letters++;
+            if (b <= 'Z') {
+                upper = true;
+                c->upper++;
+            }
+        } else if ((unsigned)(b - '0') < 10)
+            c->digits++;
     }
-    if (fresh) {
-        /* Stop-word membership is decided once per distinct word, not per occurrence. */
-        uint32_t f = 0;
-        if (c->o->stop_words && tm_wordset_has(c->o->stop_words, w, n))
-            f |= 1;
-        if (c->o->gopher_stop_words && tm_wordset_has(c->o->gopher_stop_words, w, n))
-            f |= 2;
-        c->uniq.aux[slot] = f;
+    char fold[128];
+    size_t fl = 0;
+    if (upper && n <= sizeof fold) {
+        for (size_t i = 0; i < n; i++)
+            fold[i] = (char)((w[i] >= 'A' && w[i] <= 'Z') ? w[i] + 32 : w[i]);
+        fl = n;
     }
-    c->uniq.cnt[slot]++;
+    /* a typographic apostrophe inside the word is 3 bytes, 1 character */
+    uint32_t chars = (uint32_t)n;
+    for (size_t i = 0; i < n; i++)
+        chars -= ((unsigned char)w[i] & 0xC0) == 0x80;
+    add_word(c, w, n, chars, alpha, true, fold, fl);
 }
 
-static inline uint64_t ngram_hash(const uint64_t *wh, size_t n)
+/* Case-insensitive search for an ASCII lower-case pattern (Python's `p in line.lower()`
+ * for the ASCII phrases C4 and RedPajama look for), without copying the line: memchr
+ * finds the pattern's rarest letter (anchor, at offset a) in either case, and only
+ * there is the whole pattern compared. '| 0x20' lower-cases ASCII letters and leaves
+ * ' ' alone; patterns hold only letters and spaces, and text has no NUL. */
+static const char *ci_find_at(const char *h, size_t n, const char *pat, size_t k, size_t a)
 {
-    return XXH3_64bits(wh, n * sizeof *wh);
-}
-
-/* datatrove find_top_duplicate: characters of the most frequent n-gram (words joined by
- * one space) times its count; ties go to the n-gram seen first, as Counter.most_common. */
-static bool top_ngram(qctx *c, qmap *m, const uint64_t *prefix, size_t n, uint64_t *out)
-{
-    *out = 0;
-    if (c->nw < n)
-        return true;
-    size_t count = c->nw - n + 1;
-    if (!qmap_reset(m, count))
-        return false;
-    for (size_t i = 0; i < count; i++) {
-        bool fresh;
-        size_t s = qmap_put(m, ngram_hash(c->wh + i, n), &fresh);
-        if (s == SIZE_MAX)
-            return false;
-        if (fresh)
-            m->aux[s] = (uint32_t)i;
-        m->cnt[s]++;
-    }
-    uint32_t best = 0, first = 0;
-    for (size_t s = 0; s < m->cap; s++)
-        if (m->keys[s] && (m->cnt[s] > best || (m->cnt[s] == best && m->aux[s] < first))) {
-            best = m->cnt[s];
-            first = m->aux[s];
+    if (n < k)
+        return NULL;
+    const unsigned char *u = (const unsigned char *)pat;
+    const char *lo_end = h + n - (k - a - 1); /* an anchor at or past this cannot fit */
+    const char *p = h + a;
+    const char *lo = NULL, *up = NULL;
+    bool lo_done = false, up_done = false;
+    while (p < lo_end) {
+        if (!lo_done && (!lo || lo < p)) {
+            lo = memchr(p, u[a], (size_t)(lo_end - p));
+            lo_done = !lo;
         }
-    *out = (prefix[first + n] - prefix[first] + (n - 1)) * (uint64_t)best;
+        if (!up_done && (!up || up < p)) {
+            up = memchr(p, u[a] - 32, (size_t)(lo_end - p));
+            up_done = !up;
+        }
+        const char *q = lo_done ? up : up_done ? lo : (lo < up ? lo : up);
+        if (!q)
+            return NULL;
+        const unsigned char *st = (const unsigned char *)q - a;
+        size_t j = 0;
+        while (j < k && (st[j] | 0x20) == u[j])
+            j++;
+        if (j == k)
+            return (const char *)st;
+        p = q + 1;
+    }
+    return NULL;
+}
+
+static const char *ci_find(const char *h, size_t n, const char *pat, size_t k)
+{
+    return ci_find_at(h, n, pat, k, 0);
+}
+
+/* Non-overlapping occurrences ("lorem ipsum", anchored on its 'p'). */
+static size_t ci_count(const char *h, size_t n, const char *pat, size_t k, size_t a)
+{
+    size_t c = 0;
+    const char *p = h, *e = h + n;
+    while ((p = ci_find_at(p, (size_t)(e - p), pat, k, a)) != NULL) {
+        c++;
+        p += k;
+    }
+    return c;
+}
+
+/* What the byte-level scan of one line finds. */
+typedef struct line_scan {
+    uint64_t chars;     /* code points */
+    uint64_t toks;      /* whitespace-separated tokens (C4's line.split()) */
+    uint64_t max_tok;   /* longest such token in code points (only when it matters) */
+    uint64_t hashes, curly, ellipses, sentences;
+    bool brace_open;
+} line_scan;
+
+/* Generic byte scan of a line (any UTF-8); words come from tm_words separately. */
+static void scan_line_bytes(const char *ls, size_t L, line_scan *r)
+{
+    memset(r, 0, sizeof *r);
+    uint64_t tok_chars = 0, dots = 0;
+    bool in_tok = false;
+    for (size_t i = 0; i < L; i++) {
+        unsigned char b = (unsigned char)ls[i];
+        bool cont = (b & 0xC0) == 0x80;
+        r->chars += !cont;
+        if (b == '.') {
+            dots++;
+        } else {
+            r->ellipses += dots / 3;
+            dots = 0;
+        }
+        if (b == '#')
+            r->hashes++;
+        else if (b == '{') {
+            r->curly++;
+            r->brace_open = true;
+        } else if (b == '}')
+            r->curly++;
+        else if (b == 0xE2 && i + 2 < L && (unsigned char)ls[i + 1] == 0x80 &&
+                 (unsigned char)ls[i + 2] == 0xA6)
+            r->ellipses++;
+        if (is_ws(b)) {
+            if (in_tok && tok_chars > r->max_tok)
+                r->max_tok = tok_chars;
+            in_tok = false;
+        } else {
+            if (!in_tok) {
+                r->toks++;
+                tok_chars = 0;
+            }
+            in_tok = true;
+            tok_chars += !cont;
+        }
+    }
+    r->ellipses += dots / 3;
+    if (in_tok && tok_chars > r->max_tok)
+        r->max_tok = tok_chars;
+}
+
+static inline bool a_alnum(unsigned char b)
+{
+    return (unsigned)((b | 0x20) - 'a') < 26 || (unsigned)(b - '0') < 10;
+}
+
+/* Fast path for lines line_is_fast accepts, which are most lines of English web text:
+ * one fused scan finds the words (exactly tm_words's rule there: letter/digit runs
+ * joined by ' ’ - . _ between two letters/digits), the punctuation tokens between them,
+ * sentence ends, '#', braces, "..." runs and "…". Measured on aeb-wetlike: tm_words's
+ * per-code-point decoding and callback plus separate scans cost about twice this.
+ * The caller sets r->chars. */
+static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_len,
+                            line_scan *r)
+{
+    const unsigned char *s = (const unsigned char *)ls;
+    memset(r, 0, sizeof *r);
+    bool text_after = false, gap_run = false;
+    size_t i = 0;
+    while (i < L) {
+        unsigned char b = s[i];
+        if (a_alnum(b)) {
+            size_t st = i, we = ++i;
+            while (i < L) {
+                unsigned char x = s[i];
+                if (a_alnum(x)) {
+                    we = ++i;
+                    continue;
+                }
+                if ((x == '\'' || x == '-' || x == '.' || x == '_') && i + 1 < L &&
+                    a_alnum(s[i + 1])) {
+                    i += 2;
+                    we = i;
+                    continue;
+                }
+                if (x == 0xE2 && i + 3 < L && s[i + 1] == 0x80 && s[i + 2] == 0x99 &&
+                    a_alnum(s[i + 3])) { /* U+2019, the typographic apostrophe */
+                    i += 4;
+                    we = i;
+                    continue;
+                }
+                break;
+            }
+            ascii_word(c, ls + st, we - st);
+            i = we;
+            text_after = true;
+            gap_run = false;
+            continue;
+        }
+        if (is_ws(b)) {
+            gap_run = false;
+            i++;
+            continue;
+        }
+        if (!gap_run) {
+            c->punct_tokens++;
+            gap_run = true;
+        }
+        if (b == '.' || b == '!' || b == '?') {
+            /* a run of stops, then closing quotes/brackets, then a space or the end */
+            size_t q = i, dots = 0;
+            for (; q < L && (s[q] == '.' || s[q] == '!' || s[q] == '?'); q++) {
+                if (s[q] == '.') {
+                    dots++;
+                } else {
+                    r->ellipses += dots / 3;
+                    dots = 0;
+                }
+            }
+            r->ellipses += dots / 3;
+            size_t e = q;
+            while (e < L && (s[e] == '"' || s[e] == '\'' || s[e] == ')' || s[e] == ']'))
+                e++;
+            if (e == L || is_ws(s[e])) {
+                r->sentences++;
+                text_after = false;
+            }
+            i = e;
+            continue;
+        }
+        if (b == '#')
+            r->hashes++;
+        else if (b == '{') {
+            r->curly++;
+            r->brace_open = true;
+        } else if (b == '}')
+            r->curly++;
+        else if (b == 0xE2) { /* U+20xx punctuation (line_is_fast checked the bytes) */
+            r->ellipses += s[i + 1] == 0x80 && s[i + 2] == 0xA6;
+            i += 2;
+        } else if (b == 0xC2)
+            i += 1;
+        text_after = true;
+        i++;
+    }
+    if (text_after)
+        r->sentences++;
+    bool prev = false;
+    for (size_t k = 0; k < L; k++) {
+        bool nw = !is_ws(s[k]);
+        r->toks += nw && !prev;
+        prev = nw;
+    }
+    /* A token longer than max_word_len needs a line at least that long. */
+    if (max_word_len >= 0 && L > (uint64_t)max_word_len) {
+        uint64_t run = 0;
+        for (size_t k = 0; k < L; k++) {
+            run = is_ws(s[k]) ? 0 : run + ((s[k] & 0xC0) != 0x80);
+            if (run > r->max_tok)
+                r->max_tok = run;
+        }
+    }
+}
+
+/* Second bytes after 0xC2 (U+00A0..U+00BF) that are neither letters, digits nor word
+ * joiners: NBSP ¡ ¢ £ ¤ ¥ ¦ § ¨ © « ¬ SHY ® ¯ ° ± ´ ¶ ¸ » ¿. */
+static bool c2_plain(unsigned char b)
+{
+    switch (b) {
+    case 0xA0: case 0xA1: case 0xA2: case 0xA3: case 0xA4: case 0xA5: case 0xA6:
+    case 0xA7: case 0xA8: case 0xA9: case 0xAB: case 0xAC: case 0xAD: case 0xAE:
+    case 0xAF: case 0xB0: case 0xB1: case 0xB4: case 0xB6: case 0xB8: case 0xBB:
+    case 0xBF:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether scan_fast_line can take the line: ASCII plus the punctuation web text mixes
+ * into English (U+2000..U+203F: dashes, curly quotes, bullets, "…"; and the Latin-1
+ * symbols above), none of which is a letter or digit. Counts continuation bytes. */
+static bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
+{
+    const unsigned char *s = (const unsigned char *)ls;
+    uint64_t k = 0;
+    for (size_t i = 0; i < L; i++) {
+        unsigned char b = s[i];
+        if (b < 0x80)
+            continue;
+        if (b == 0xE2 && i + 2 < L && s[i + 1] == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            i += 2;
+            k += 2;
+        } else if (b == 0xC2 && i + 1 < L && c2_plain(s[i + 1])) {
+            i += 1;
+            k += 1;
+        } else
+            return false;
+    }
+    *cont = k;
     return true;
 }
 
-/* datatrove find_all_duplicate: walk the n-grams left to right; an n-gram seen before
- * adds its characters (words concatenated) and jumps n words ahead without recording the
- * n-grams it skips; a new one is recorded and the walk moves one word. */
-static bool dup_ngrams(qctx *c, qmap *m, const uint64_t *prefix, size_t n, uint64_t *out)
+/* N-gram hashes are built incrementally: g[i] holds the hash of the (n-1)-gram at i and
+ * one mix step extends it to the n-gram, so each n costs one multiply per word instead
+ * of rehashing n words (the mix is order-sensitive: "a b" != "b a"). */
+static inline uint64_t ngram_extend(uint64_t g, uint64_t w)
 {
-    *out = 0;
-    if (c->nw < n)
+    uint64_t h = (g ^ w) * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 31);
+}
+
+/* Gopher's repetition signals for n = 2..10 over the word hashes, as datatrove computes
+ * them (top: find_top_duplicate; dup: find_all_duplicate), in characters:
+ *   top[n-2] = chars of the most frequent n-gram (words joined by one space) x its count,
+ *              ties to the n-gram seen first (Counter.most_common);
+ *   dup[n-5] = chars (words concatenated) of the n-grams found already seen while walking
+ *              left to right, jumping n words after each hit.
+ * Pruning, exact because an n-gram can only repeat where its (n-1)-gram prefix repeats:
+ * 2-grams are all counted, then n-grams only at the positions whose (n-1)-gram occurs
+ * twice or more. A position whose n-gram is unique cannot hit in the walk, so the walk
+ * jumps straight between repeated positions. Typical text repeats few 4-grams, so the
+ * cost is about one hash-table pass over the words instead of nine. */
+static bool repetition(const qctx *c, const uint64_t *prefix, uint64_t top[3], uint64_t dup[6])
+{
+    memset(top, 0, 3 * sizeof *top);
+    memset(dup, 0, 6 * sizeof *dup);
+    size_t W = c->nw;
+    if (W < 2)
         return true;
-    size_t last = c->nw - n + 1;
-    if (!qmap_reset(m, last))
-        return false;
-    size_t i = 0;
-    while (i < last) {
-        bool fresh;
-        size_t s = qmap_put(m, ngram_hash(c->wh + i, n), &fresh);
-        if (s == SIZE_MAX)
-            return false;
-        if (!fresh) {
-            *out += prefix[i + n] - prefix[i];
-            i += n;
-        } else
-            i++;
+    bool ok = false;
+    uint64_t *g = tm_malloc(W * sizeof *g);
+    uint32_t *cand = tm_malloc(W * sizeof *cand);
+    uint32_t *sidx = tm_malloc(W * sizeof *sidx);
+    qmap count = {0}, seen = {0};
+    if (!g || !cand || !sidx)
+        goto out;
+    memcpy(g, c->wh, W * sizeof *g);
+    size_t nc = W - 1; /* candidates for n = 2: every start */
+    for (size_t i = 0; i < nc; i++)
+        cand[i] = (uint32_t)i;
+    for (size_t n = 2; n <= 10 && W >= n; n++) {
+        size_t last = W - n + 1; /* number of n-grams */
+        while (nc && cand[nc - 1] >= last)
+            nc--;
+        if (!qmap_reset(&count, nc))
+            goto out;
+        uint32_t best = 0, first = 0;
+        for (size_t k = 0; k < nc; k++) {
+            uint32_t i = cand[k];
+            g[i] = ngram_extend(g[i], c->wh[i + n - 1]);
+            bool fresh;
+            qslot *sl = qmap_put(&count, g[i], &fresh); /* sized: never grows */
+            if (fresh)
+                sl->aux = i;
+            sl->cnt++;
+            sidx[k] = (uint32_t)(sl - count.slots);
+            if (sl->cnt > best || (sl->cnt == best && sl->aux < first)) {
+                best = sl->cnt;
+                first = sl->aux;
+            }
+        }
+        if (best < 2) { /* every n-gram once: the first one wins */
+            best = 1;
+            first = 0;
+        }
+        if (n <= 4)
+            top[n - 2] = (prefix[first + n] - prefix[first] + (n - 1)) * (uint64_t)best;
+        /* keep the positions whose n-gram repeats (in order) */
+        size_t nm = 0;
+        for (size_t k = 0; k < nc; k++)
+            if (count.slots[sidx[k]].cnt >= 2)
+                cand[nm++] = cand[k];
+        nc = nm;
+        if (n >= 5 && nc) {
+            if (!qmap_reset(&seen, nc))
+                goto out;
+            size_t idx = 0, k = 0;
+            while (idx < last) {
+                while (k < nc && cand[k] < idx)
+                    k++;
+                if (k == nc)
+                    break;
+                idx = cand[k];
+                bool fresh;
+                qmap_put(&seen, g[idx], &fresh); /* sized: never grows */
+                if (!fresh) {
+                    dup[n - 5] += prefix[idx + n] - prefix[idx];
+                    idx += n;
+                } else
+                    idx++;
+            }
+        }
+        if (!nc) /* nothing repeats: no longer n-gram repeats either */
+            break;
     }
-    return true;
+    /* With no repeated n-gram, the top of each larger n is still its first n-gram. */
+    for (size_t n = 2; n <= 4 && W >= n; n++)
+        if (!top[n - 2])
+            top[n - 2] = prefix[n] - prefix[0] + (n - 1);
+    ok = true;
+out:
+    tm_free(g);
+    tm_free(cand);
+    tm_free(sidx);
+    qmap_free(&count);
+    qmap_free(&seen);
+    return ok;
 }
 
 static inline double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
@@ -557,9 +889,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     qctx c;
     memset(&c, 0, sizeof c);
     c.o = o;
-    qmap lines = {0}, paras = {0}, grams = {0};
-    char *lower = NULL;
-    size_t lower_cap = 0;
+    qmap lines = {0}, paras = {0};
     uint64_t *prefix = NULL;
     tamis_status st = TAMIS_ERR_NOMEM;
 
@@ -572,7 +902,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         if (!out->c4_verdict)
             goto done;
     }
-    if (!qmap_alloc(&c.uniq, 1024) || !qmap_alloc(&lines, pow2_at_least(out->n_lines * 2)) ||
+    if (!qmap_alloc(&c.uniq, 1024) || !qmap_alloc(&lines, 256) ||
         !qmap_alloc(&paras, 64))
         goto done;
 
@@ -596,60 +926,31 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         const char *le = nl ? nl : end;
         size_t L = (size_t)(le - ls);
 
-        /* Byte pass: code points, '#', braces, "..." runs, "…", whitespace tokens (C4),
-         * and an ASCII-lower-cased copy for the phrase searches. */
-        if (L + 1 > lower_cap) {
-            size_t cap = TM_MAX(L + 1, lower_cap * 2 + 256);
-            char *nlw = tm_realloc(lower, cap);
-            if (!nlw)
-                goto done;
-            lower = nlw;
-            lower_cap = cap;
+        line_scan ln;
+        uint64_t cont = 0;
+        bool ascii = !o->no_ascii_fast_path && line_is_fast(ls, L, &cont);
+        if (ascii) {
+            scan_fast_line(&c, ls, L, o->c4_max_word_length, &ln);
+            ln.chars = L - cont;
+        } else {
+            scan_line_bytes(ls, L, &ln);
+            c.gap = ls;
+            tm_words(ls, L, on_word, &c);
+            scan_gap(&c, c.gap, le);
         }
-        uint64_t lchars = 0, toks = 0, tok_chars = 0, max_tok = 0, dots = 0;
-        bool in_tok = false, has_brace_open = false;
-        for (size_t i = 0; i < L; i++) {
-            unsigned char b = (unsigned char)ls[i];
-            bool cont = (b & 0xC0) == 0x80;
-            lchars += !cont;
-            lower[i] = (char)((b >= 'A' && b <= 'Z') ? b + 32 : b);
-            if (b == '.') {
-                dots++;
-            } else {
-                ellipses += dots / 3;
-                dots = 0;
-            }
-            if (b == '#')
-                hashes++;
-            else if (b == '{') {
-                curly++;
-                has_brace_open = true;
-            } else if (b == '}')
-                curly++;
-            else if (b == 0xE2 && i + 2 < L && (unsigned char)ls[i + 1] == 0x80 &&
-                     (unsigned char)ls[i + 2] == 0xA6)
-                ellipses++;
-            if (is_ws(b)) {
-                if (in_tok && tok_chars > max_tok)
-                    max_tok = tok_chars;
-                in_tok = false;
-            } else {
-                if (!in_tok) {
-                    toks++;
-                    tok_chars = 0;
-                }
-                in_tok = true;
-                tok_chars += !cont;
-            }
-        }
-        ellipses += dots / 3;
-        if (in_tok && tok_chars > max_tok)
-            max_tok = tok_chars;
+        if (c.oom)
+            goto done;
+        uint64_t lchars = ln.chars, toks = ln.toks, max_tok = ln.max_tok;
+        bool has_brace_open = ln.brace_open;
+        hashes += ln.hashes;
+        curly += ln.curly;
+        ellipses += ln.ellipses;
         chars += lchars;
 
         const char *s, *e;
         strip_span(ls, le, &s, &e);
         bool blank = s == e;
+        size_t line_sentences = 0;
         if (!blank) {
             if (*s == '-' || ((size_t)(e - s) >= 3 && !memcmp(s, "\xE2\x80\xA2", 3)))
                 bullet_lines++;
@@ -657,11 +958,12 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
                 ellipsis_lines++;
             if (ends_terminal(s, e))
                 terminal_lines++;
-            sentences += count_sentences(s, e);
+            line_sentences = ascii ? ln.sentences : count_sentences(s, e);
+            sentences += line_sentences;
         }
-        bool js = L >= 10 && memmem(lower, L, "javascript", 10) != NULL;
+        bool js = ci_find_at(ls, L, "javascript", 10, 0) != NULL;
         js_lines += js;
-        size_t lorem_here = L >= 11 ? count_sub(lower, L, "lorem ipsum", 11) : 0;
+        size_t lorem_here = ci_count(ls, L, "lorem ipsum", 11, 7);
         lorem += lorem_here;
 
         /* FineWeb: the raw line, not stripped. */
@@ -671,8 +973,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         /* Gopher lines (re.split("\n+")): every non-empty line; FineWeb: non-blank ones. */
         if (L > 0) {
             bool fresh;
-            size_t sl = qmap_put(&lines, XXH3_64bits(ls, L), &fresh);
-            if (sl == SIZE_MAX)
+            if (!qmap_put(&lines, XXH3_64bits(ls, L), &fresh))
                 goto done;
             line_elems++;
             if (!fresh) {
@@ -687,8 +988,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         if (L == 0) {
             if (para_s) {
                 bool fresh;
-                size_t sp = qmap_put(&paras, XXH3_64bits(para_s, (size_t)(para_e - para_s)), &fresh);
-                if (sp == SIZE_MAX)
+                if (!qmap_put(&paras, XXH3_64bits(para_s, (size_t)(para_e - para_s)), &fresh))
                     goto done;
                 para_elems++;
                 if (!fresh) {
@@ -710,13 +1010,6 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
             }
         }
 
-        /* Words of the line. */
-        c.gap = ls;
-        tm_words(ls, L, on_word, &c);
-        if (c.oom)
-            goto done;
-        scan_gap(&c, c.gap, le);
-
         /* C4's line rules, in datatrove's order. */
         tm_c4_line why = TM_C4_KEPT;
         const char *ce4 = o->c4_remove_citations ? strip_trailing_citations(s, e) : e;
@@ -736,7 +1029,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
                     c4_curly = true;
                 if (o->c4_policy) {
                     for (size_t k = 0; k < sizeof policy_substrings / sizeof *policy_substrings; k++)
-                        if (memmem(lower, L, policy_substrings[k], strlen(policy_substrings[k]))) {
+                        if (ci_find(ls, L, policy_substrings[k], strlen(policy_substrings[k]))) {
                             why = TM_C4_POLICY;
                             break;
                         }
@@ -745,7 +1038,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         }
         if (why == TM_C4_KEPT) {
             c4_kept++;
-            c4_sent += count_sentences(s, ce4);
+            c4_sent += ce4 == e ? line_sentences : count_sentences(s, ce4);
         }
         out->c4_removed[why]++;
         if (out->c4_verdict)
@@ -760,8 +1053,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     /* Close the last paragraph; an all-blank text is one empty paragraph. */
     if (para_s) {
         bool fresh;
-        size_t sp = qmap_put(&paras, XXH3_64bits(para_s, (size_t)(para_e - para_s)), &fresh);
-        if (sp == SIZE_MAX)
+        if (!qmap_put(&paras, XXH3_64bits(para_s, (size_t)(para_e - para_s)), &fresh))
             goto done;
         para_elems++;
         if (!fresh) {
@@ -788,30 +1080,26 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     prefix[0] = 0;
     for (size_t i = 0; i < c.nw; i++)
         prefix[i + 1] = prefix[i] + c.wc[i];
-    for (size_t k = 2; k <= 4; k++) {
-        uint64_t top;
-        if (!top_ngram(&c, &grams, prefix, k, &top))
-            goto done;
-        out->v[TM_QS_TOP_2GRAM + (k - 2)] = ratio((double)top, (double)chars);
-    }
-    for (size_t k = 5; k <= 10; k++) {
-        uint64_t dup;
-        if (!dup_ngrams(&c, &grams, prefix, k, &dup))
-            goto done;
-        out->v[TM_QS_DUP_5GRAM + (k - 5)] = ratio((double)dup, (double)chars);
-    }
+    uint64_t top[3], dup[6];
+    if (!repetition(&c, prefix, top, dup))
+        goto done;
+    for (size_t k = 0; k < 3; k++)
+        out->v[TM_QS_TOP_2GRAM + k] = ratio((double)top[k], (double)chars);
+    for (size_t k = 0; k < 6; k++)
+        out->v[TM_QS_DUP_5GRAM + k] = ratio((double)dup[k], (double)chars);
 
     /* Unigram statistics over case-folded words. */
     double sum_clogc = 0;
     uint64_t stop = 0, gstop = 0;
     for (size_t s = 0; s < c.uniq.cap; s++)
-        if (c.uniq.keys[s]) {
-            double cnt = c.uniq.cnt[s];
+        if (c.uniq.slots[s].key) {
+            const qslot *sl = &c.uniq.slots[s];
+            double cnt = sl->cnt;
             sum_clogc += cnt * log(cnt);
-            if (c.uniq.aux[s] & 1)
-                stop += c.uniq.cnt[s];
-            if (c.uniq.aux[s] & 2)
-                gstop += c.uniq.cnt[s];
+            if (sl->aux & 1)
+                stop += sl->cnt;
+            if (sl->aux & 2)
+                gstop += sl->cnt;
         }
 
     /* splitlines() does not count the empty piece after a final newline. */
@@ -858,13 +1146,11 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     st = TAMIS_OK;
 done:
     tm_free(prefix);
-    tm_free(lower);
     tm_free(c.wh);
     tm_free(c.wc);
     qmap_free(&c.uniq);
     qmap_free(&lines);
     qmap_free(&paras);
-    qmap_free(&grams);
     return st;
 }
 

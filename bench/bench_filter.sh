@@ -1,0 +1,96 @@
+#!/bin/bash
+# bench_filter.sh — throughput of the filter stage (all quality signals + every rule, one
+# core) on real web text from cc-text-samples and aeb-wetlike, next to `wc -w` on the same
+# bytes in the same run; then a time budget per MB on adversarial inputs.
+#
+#   bench/bench_filter.sh [BUILD_DIR]      (default: $TAMIS_BUILD, else ./build)
+#   env: TAMIS_SHARED (../shared), REPEAT (corpus copies, 8), ADV_MB (size of each
+#        adversarial input, 20), BUDGET_S_PER_MB (0.2)
+# Prints ratios; exits 1 only if an adversarial input exceeds its time budget (a
+# pathological slowdown, not a timing regression), 77 if the shared data is absent.
+set -euo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-${TAMIS_BUILD:-$SRC/build}}
+SHARED=${TAMIS_SHARED:-$SRC/../shared}
+REPEAT=${REPEAT:-8}
+ADV_MB=${ADV_MB:-20}
+BUDGET=${BUDGET_S_PER_MB:-0.2}
+[ -d "$SHARED/data/cc-text-samples" ] && [ -d "$SHARED/data/aeb-wetlike" ] || {
+    echo "skip: $SHARED/data not found"; exit 77; }
+[ -f "$BUILD/libtamis.so" ] || { echo "no $BUILD/libtamis.so: build first"; exit 2; }
+export TAMIS_DATA_DIR=${TAMIS_DATA_DIR:-$SRC/data}
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+cc -O2 -I"$SRC/include" "$SRC/bench/bench_filter.c" -L"$BUILD" -ltamis \
+    -Wl,-rpath,"$BUILD" -o "$TMP/bench_filter"
+
+# Corpus: every text of cc-text-samples (JSONL "text") and aeb-wetlike, NUL-separated,
+# REPEAT times (so that the run lasts long enough to time).
+python3 - "$SHARED/data" "$TMP/corpus" "$REPEAT" <<'PY'
+import glob, gzip, json, os, sys
+root, out, rep = sys.argv[1], sys.argv[2], int(sys.argv[3])
+docs = []
+for p in sorted(glob.glob(os.path.join(root, "cc-text-samples", "*.jsonl.gz"))):
+    with gzip.open(p, "rt", encoding="utf-8") as f:
+        docs += [json.loads(l)["text"] for l in f if l.strip()]
+for p in sorted(glob.glob(os.path.join(root, "aeb-wetlike", "text", "*.txt"))):
+    with open(p, encoding="utf-8") as f:
+        docs.append(f.read())
+blob = "\0".join(d.replace("\0", "") for d in docs).encode("utf-8")
+with open(out, "wb") as f:
+    for _ in range(rep):
+        f.write(blob + b"\0")
+print(f"corpus: {len(docs)} documents x {rep} = {len(blob) * rep / 1e6:.1f} MB")
+PY
+
+secs() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+MB=$(stat -c %s "$TMP/corpus" | awk '{print $1 / 1e6}')
+out=$("$TMP/bench_filter" docs "$TMP/corpus")
+tam=$(echo "$out" | sed 's/.*MB\/s=//')
+wc_c=$(secs env LC_ALL=C wc -w "$TMP/corpus")
+wc_u=$(secs env LC_ALL=C.UTF-8 wc -w "$TMP/corpus")
+echo "tamis filter (1 core): $out"
+printf 'wc -w (LC_ALL=C)       %.1f MB/s\n' "$(echo "$MB / $wc_c" | bc -l)"
+printf 'wc -w (LC_ALL=C.UTF-8) %.1f MB/s\n' "$(echo "$MB / $wc_u" | bc -l)"
+printf 'ratio tamis / wc -w (C.UTF-8): %.2f   target: >= 50 MB/s per core\n' \
+    "$(echo "$tam / ($MB / $wc_u)" | bc -l)"
+
+# Adversarial inputs, one document each.
+python3 - "$TMP" "$ADV_MB" <<'PY'
+import os, random, sys
+d, mb = sys.argv[1], int(sys.argv[2])
+n = mb * 1000 * 1000
+rnd = random.Random(7)
+def fill(unit):
+    u = unit.encode("utf-8")
+    return (u * (n // len(u) + 1))[:n]
+inputs = {
+    "empty": b"",
+    "one_word": b"a" * n,
+    "only_emoji": fill("\U0001F600\U0001F389 "),
+    "only_digits": fill("0123456789 42 7\n"),
+    "mixed_scripts": fill("Hello Привет 你好世界 مرحبا नमस्ते שלום Γειά "),
+    "invalid_utf8": bytes(rnd.getrandbits(8) for _ in range(n // 8)) * 8,
+    "repeated_sentence": fill("The same sentence again and again. "),
+    "unique_words": " ".join(f"w{rnd.getrandbits(40):x}" for _ in range(n // 12)).encode()[:n],
+    "only_newlines": b"\n" * n,
+    "long_lines_no_spaces": fill("x" * 5000 + "\n"),
+}
+for k, v in inputs.items():
+    with open(os.path.join(d, "adv_" + k), "wb") as f:
+        f.write(v)
+PY
+fail=0
+for f in "$TMP"/adv_*; do
+    name=${f##*/adv_}
+    line=$("$TMP/bench_filter" one "$f")
+    bytes=$(echo "$line" | sed 's/.*bytes=\([0-9]*\).*/\1/')
+    s=$(echo "$line" | sed 's/.*seconds=\([0-9.]*\).*/\1/')
+    per=$(echo "if ($bytes > 0) $s / ($bytes / 1000000) else 0" | bc -l)
+    verdict=ok
+    if [ "$(echo "$per > $BUDGET" | bc -l)" = 1 ]; then verdict=EXCEEDED; fail=1; fi
+    printf '%-22s %9.1f MB %8.3f s %8.4f s/MB (budget %s) %s\n' "$name" \
+        "$(echo "$bytes / 1000000" | bc -l)" "$s" "$per" "$BUDGET" "$verdict"
+done
+exit $fail
