@@ -1,6 +1,8 @@
 /* tm_stage.c — stage registry and the generic tamis_stage handle over a vtable. */
 #include "tm_common.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 static const tm_stage_vt *const registry[] = {
@@ -18,7 +20,9 @@ struct tamis_stage {
     void *cfg;  /* config struct described by vt->params */
     void *self; /* created lazily on first use, so that every set() came first */
     tamis_status create_status;
-    bool created;
+    bool created;               /* set() is refused from then on */
+    atomic_bool ready;          /* self (or create_status) is published */
+    pthread_mutex_t create_mu;  /* worker threads may race to the first process() */
 };
 
 static const tm_stage_vt *find(const char *name)
@@ -41,6 +45,7 @@ tamis_status tamis_stage_new(tamis_stage **out, const char *name, tamis_error *e
     if (!s)
         return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
     s->vt = vt;
+    pthread_mutex_init(&s->create_mu, NULL);
     s->cfg = tm_calloc(1, vt->cfg_size ? vt->cfg_size : 1);
     if (!s->cfg) {
         tm_free(s);
@@ -67,15 +72,21 @@ tamis_status tamis_stage_set(tamis_stage *s, const char *key, const char *value,
 
 static tamis_status ensure(tamis_stage *s, tamis_error *err)
 {
-    if (TM_LIKELY(s->created)) {
-        if (s->create_status != TAMIS_OK)
-            return tm_err(err, s->create_status, NULL, 0, 0, "%s: stage failed to start",
-                          s->vt->name);
-        return TAMIS_OK;
+    if (TM_UNLIKELY(!atomic_load_explicit(&s->ready, memory_order_acquire))) {
+        pthread_mutex_lock(&s->create_mu);
+        if (!s->created) {
+            s->created = true;
+            s->create_status = s->vt->create(&s->self, s->cfg, err);
+            atomic_store_explicit(&s->ready, true, memory_order_release);
+            pthread_mutex_unlock(&s->create_mu);
+            return s->create_status;
+        }
+        pthread_mutex_unlock(&s->create_mu);
     }
-    s->created = true;
-    s->create_status = s->vt->create(&s->self, s->cfg, err);
-    return s->create_status;
+    if (s->create_status != TAMIS_OK)
+        return tm_err(err, s->create_status, NULL, 0, 0, "%s: stage failed to start",
+                      s->vt->name);
+    return TAMIS_OK;
 }
 
 tamis_status tamis_stage_process(tamis_stage *s, tamis_doc *doc, tamis_error *err)
@@ -124,6 +135,7 @@ void tamis_stage_free(tamis_stage *s)
     if (s->self && s->vt->destroy)
         s->vt->destroy(s->self);
     tm_params_free(s->vt->params, s->cfg);
+    pthread_mutex_destroy(&s->create_mu);
     tm_free(s->cfg);
     tm_free(s);
 }

@@ -52,9 +52,11 @@ static int day_num(const cl_tok *t)
     if (i < t->n) {
         size_t rest = t->n - i;
         const char *r = t->s + i;
-        if (!(rest <= 3 && (memcmp(r, "st", rest) == 0 || memcmp(r, "nd", rest) == 0 ||
-                            memcmp(r, "rd", rest) == 0 || memcmp(r, "th", rest) == 0 ||
-                            memcmp(r, "er", rest) == 0 || memcmp(r, "e", rest) == 0)))
+        static const char *const suffixes[] = {"st", "nd", "rd", "th", "er", "e"};
+        bool ok = false;
+        for (size_t k = 0; k < sizeof suffixes / sizeof *suffixes && !ok; k++)
+            ok = rest == strlen(suffixes[k]) && memcmp(r, suffixes[k], rest) == 0;
+        if (!ok)
             return -1;
     }
     int d = atoi(t->s);
