@@ -43,6 +43,7 @@ typedef struct cl_norm {
     char *s;
     uint32_t *map;
     size_t n;
+    bool nospace; /* holds a character of a script written without spaces */
 } cl_norm;
 /* Normalises line[0..n) into the arena. Returns false on allocation failure. */
 bool cl_normalize(tm_arena *a, const char *line, size_t n, cl_norm *out);

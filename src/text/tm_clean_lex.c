@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <utf8proc.h>
+#include <xxhash.h>
 
 /* The ~30 largest languages of the web by content share (W3Techs), those that have a
  * stop-word list: the candidates of the cheap language guess. */
@@ -21,16 +22,25 @@ typedef struct cl_phrase {
     bool nospace;  /* written in a script without spaces: matched as a substring */
     int value;
     int32_t next;  /* next phrase with the same first word, -1 */
+    int32_t next_in_class; /* next phrase of the same class, -1 */
+    int32_t next_by_byte;  /* related labels: next with the same first byte, -1 */
 } cl_phrase;
 
+/* 8 bytes: a key is identified by the high 32 bits of its XXH3 hash (the low bits pick
+ * the slot), so a probe never reads key bytes and the ~20k stop words of 32 languages fit
+ * in 256 KiB. A false match needs a 32-bit tag collision on the same slot run: rare
+ * enough for a heuristic word count. The stop-word lookup was the stage's hottest spot
+ * with full keys (perf on bench/bench_clean.sh). */
 typedef struct cl_slot {
-    const char *key;
-    uint32_t len;
+    uint32_t tag; /* 0: empty */
     uint32_t val; /* stop words: language mask; phrases: head index + 1 */
 } cl_slot;
 
+static inline uint32_t tag_of(uint64_t h) { return (uint32_t)(h >> 32) | 1u; }
+
 typedef struct cl_map {
     cl_slot *slots;
+    uint64_t *hashes; /* full hash per slot, for rehashing only */
     size_t cap, n;
 } cl_map;
 
@@ -41,62 +51,66 @@ struct cl_lex {
     cl_map first;  /* first word -> chain of phrases */
     cl_map stop;   /* word -> language mask */
     int32_t nospace_head[LX__COUNT];
+    int32_t class_head[LX__COUNT];
+    int32_t related_by_byte[256]; /* related labels by first normalised byte */
     int n_langs;
+    size_t stop_maxlen; /* longest stop word (bytes): longer words skip the lookup */
     const char *langs[CL_MAX_LANGS];
 };
 
-static uint64_t cl_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h ^ (h >> 29);
-}
+static uint64_t cl_hash(const char *s, size_t n) { return XXH3_64bits(s, n); }
 
 static cl_slot *map_find(const cl_map *m, const char *k, size_t n)
 {
     if (!m->cap)
         return NULL;
-    for (size_t i = cl_hash(k, n) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+    uint64_t h = cl_hash(k, n);
+    uint32_t t = tag_of(h);
+    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
         cl_slot *s = &m->slots[i];
-        if (!s->key)
-            return NULL;
-        if (s->len == n && memcmp(s->key, k, n) == 0)
+        if (s->tag == t)
             return s;
+        if (!s->tag)
+            return NULL;
     }
 }
 
 /* Returns the slot of key (inserted with val 0 when new), NULL on allocation failure. */
-static cl_slot *map_put(cl_map *m, tm_arena *a, const char *k, size_t n)
+static cl_slot *map_put(cl_map *m, const char *k, size_t n)
 {
-    if ((m->n + 1) * 2 > m->cap) {
+    if ((m->n + 1) * 4 > m->cap) {
         size_t nc = m->cap ? m->cap * 2 : 1024;
         cl_slot *ns = tm_calloc(nc, sizeof *ns);
-        if (!ns)
+        uint64_t *nh = tm_calloc(nc, sizeof *nh);
+        if (!ns || !nh) {
+            tm_free(ns);
+            tm_free(nh);
             return NULL;
+        }
         for (size_t i = 0; i < m->cap; i++) {
-            cl_slot *o = &m->slots[i];
-            if (!o->key)
+            if (!m->slots[i].tag)
                 continue;
-            size_t j = cl_hash(o->key, o->len) & (nc - 1);
-            while (ns[j].key)
+            size_t j = m->hashes[i] & (nc - 1);
+            while (ns[j].tag)
                 j = (j + 1) & (nc - 1);
-            ns[j] = *o;
+            ns[j] = m->slots[i];
+            nh[j] = m->hashes[i];
         }
         tm_free(m->slots);
+        tm_free(m->hashes);
         m->slots = ns;
+        m->hashes = nh;
         m->cap = nc;
     }
-    size_t i = cl_hash(k, n) & (m->cap - 1);
-    for (; m->slots[i].key; i = (i + 1) & (m->cap - 1))
-        if (m->slots[i].len == n && memcmp(m->slots[i].key, k, n) == 0)
+    uint64_t h = cl_hash(k, n);
+    uint32_t t = tag_of(h);
+    size_t i = h & (m->cap - 1);
+    for (; m->slots[i].tag; i = (i + 1) & (m->cap - 1))
+        if (m->slots[i].tag == t)
             return &m->slots[i];
-    char *key = tm_arena_strndup(a, k, n);
-    if (!key)
-        return NULL;
-    m->slots[i].key = key;
-    m->slots[i].len = (uint32_t)n;
+    m->slots[i].tag = t;
     m->slots[i].val = 0;
+    m->hashes[i] = h;
     m->n++;
     return &m->slots[i];
 }
@@ -110,6 +124,7 @@ bool cl_normalize(tm_arena *a, const char *line, size_t n, cl_norm *out)
         return false;
     size_t k = 0;
     bool space = true; /* drops leading spaces and collapses runs */
+    out->nospace = false;
     const char *p = line, *end = line + n;
     while (p < end) {
         const char *st = p;
@@ -133,6 +148,8 @@ bool cl_normalize(tm_arena *a, const char *line, size_t n, cl_norm *out)
             continue;
         }
         cp = tm_utf8_next(&p, end);
+        if (cp >= 0x0E00 && !out->nospace && tm_is_nospace_script(cp))
+            out->nospace = true;
         if (tm_is_letter(cp) || tm_is_digit(cp)) {
             char tmp[4];
             size_t l = tm_utf8_put(tmp, utf8proc_tolower(cp));
@@ -193,13 +210,20 @@ static bool add_phrase(cl_lex *lx, cl_lexclass cls, const char *txt, size_t n)
     ph->cls = (uint8_t)cls;
     ph->value = value;
     ph->nospace = has_nospace(nl.s, nl.n);
+    ph->next_in_class = lx->class_head[cls];
+    ph->next_by_byte = -1;
+    if (cls == LX_RELATED) {
+        ph->next_by_byte = lx->related_by_byte[(unsigned char)nl.s[0]];
+        lx->related_by_byte[(unsigned char)nl.s[0]] = (int32_t)lx->n_ph;
+    }
+    lx->class_head[cls] = (int32_t)lx->n_ph;
     if (ph->nospace) {
         ph->next = lx->nospace_head[cls];
         lx->nospace_head[cls] = (int32_t)lx->n_ph;
     } else {
         const char *sp = memchr(nl.s, ' ', nl.n);
         size_t wl = sp ? (size_t)(sp - nl.s) : nl.n;
-        cl_slot *slot = map_put(&lx->first, &lx->arena, nl.s, wl);
+        cl_slot *slot = map_put(&lx->first, nl.s, wl);
         if (!slot)
             return false;
         ph->next = (int32_t)slot->val - 1;
@@ -305,12 +329,14 @@ static bool load_stopwords(cl_lex *lx, const char *dir)
             }
             /* Multi-word entries cannot match one word: skip them. */
             if (w.n && !memchr(w.s, ' ', w.n)) {
-                cl_slot *s = map_put(&lx->stop, &lx->arena, w.s, w.n);
+                cl_slot *s = map_put(&lx->stop, w.s, w.n);
                 if (!s) {
                     tm_buf_free(&b);
                     return false;
                 }
                 s->val |= 1u << bit;
+                if (w.n > lx->stop_maxlen)
+                    lx->stop_maxlen = w.n;
             }
             p = nl ? nl + 1 : end;
         }
@@ -328,7 +354,9 @@ cl_lex *cl_lex_load(const char *dir, tamis_error *err)
     }
     tm_arena_init(&lx->arena);
     for (int c = 0; c < LX__COUNT; c++)
-        lx->nospace_head[c] = -1;
+        lx->nospace_head[c] = lx->class_head[c] = -1;
+    for (int b = 0; b < 256; b++)
+        lx->related_by_byte[b] = -1;
     char path[4096];
     snprintf(path, sizeof path, "%s/lexicon/tm_clean_lexicon.txt", dir);
     tm_buf b;
@@ -358,7 +386,9 @@ void cl_lex_free(cl_lex *lx)
         return;
     tm_free(lx->ph);
     tm_free(lx->first.slots);
+    tm_free(lx->first.hashes);
     tm_free(lx->stop.slots);
+    tm_free(lx->stop.hashes);
     tm_arena_free(&lx->arena);
     tm_free(lx);
 }
@@ -381,7 +411,7 @@ const char *cl_lex_lang_code(const cl_lex *lx, int idx)
 uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
 {
     char buf[96];
-    if (n == 0 || n > 40)
+    if (n == 0 || n > 40 || n > lx->stop_maxlen + 8)
         return 0;
     size_t k = 0;
     bool ascii = true;
@@ -463,7 +493,7 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
         pos = we + 1;
     }
     h->words = wi;
-    for (int c = 0; c < LX__COUNT; c++)
+    for (int c = 0; c < LX__COUNT && nl->nospace; c++)
         for (int32_t i = lx->nospace_head[c]; i >= 0; i = lx->ph[i].next) {
             const cl_phrase *ph = &lx->ph[i];
             const char *at = memmem(s, n, ph->s, ph->len);
@@ -488,12 +518,15 @@ size_t cl_lex_prefix(const cl_lex *lx, cl_lexclass c, const cl_norm *nl, bool *b
     *boundary = false;
     const char *s = nl->s;
     size_t n = nl->n;
-    /* Candidates: phrases whose first word is a prefix of the line's first word or is the
-     * line's first word. A glued label ends inside the line's first or second word, so
-     * every phrase of the class is tried (the classes used here are small). */
-    for (size_t i = 0; i < lx->n_ph; i++) {
+    /* A glued label ends inside one of the line's words, so the first-word index does
+     * not apply: every phrase of the class is tried (the classes used here are small). */
+    if (!n)
+        return 0;
+    bool rel = c == LX_RELATED;
+    for (int32_t i = rel ? lx->related_by_byte[(unsigned char)s[0]] : lx->class_head[c]; i >= 0;
+         i = rel ? lx->ph[i].next_by_byte : lx->ph[i].next_in_class) {
         const cl_phrase *ph = &lx->ph[i];
-        if (ph->cls != c || ph->len > n || memcmp(s, ph->s, ph->len) != 0)
+        if (ph->len > n || ph->s[0] != s[0] || memcmp(s, ph->s, ph->len) != 0)
             continue;
         if (ph->len > best) {
             best = ph->len;
@@ -511,3 +544,4 @@ int cl_lex_month(const cl_lex *lx, const char *w, size_t n)
             return lx->ph[i].value;
     return 0;
 }
+

@@ -79,6 +79,7 @@ enum { CLS_BAD = 0, CLS_SHORT, CLS_NEAR, CLS_GOOD };
 typedef struct cl_line {
     uint32_t off, len;
     uint32_t nchars, nwords, nstop, ncap, nalpha_words, ndigits, nletters;
+    bool ascii;     /* every byte < 0x80 */
     bool blank_before;
     bool endp;      /* ends like a sentence (. ! ? … 。 and closing quotes after them) */
     bool colon_end; /* ends with ':' */
@@ -93,7 +94,7 @@ typedef struct cl_line {
 typedef struct cl_wordctx {
     const cl_lex *lx;
     const tm_wordset *ws; /* stop words of a language outside the map, or NULL */
-    uint32_t bit;         /* language bit in the map, 0 if none */
+    uint16_t *lc;         /* stop-word hits of the current line per language of the map */
     cl_line *l;
 } cl_wordctx;
 
@@ -102,17 +103,64 @@ static void on_word(void *ctx, const char *w, size_t n)
     cl_wordctx *c = ctx;
     cl_line *l = c->l;
     l->nwords++;
-    const char *p = w, *end = w + n;
-    int32_t cp = tm_utf8_next(&p, end);
-    if (tm_is_upper(cp))
-        l->ncap++;
-    if (tm_is_letter(cp))
-        l->nalpha_words++;
-    if (c->bit) {
-        if (cl_lex_stopmask(c->lx, w, n) & c->bit)
-            l->nstop++;
-    } else if (c->ws && tm_wordset_has(c->ws, w, n)) {
-        l->nstop++;
+    unsigned char c0 = (unsigned char)w[0];
+    if (c0 < 0x80) {
+        l->ncap += c0 >= 'A' && c0 <= 'Z';
+        l->nalpha_words += (c0 | 32) >= 'a' && (c0 | 32) <= 'z';
+    } else {
+        const char *p = w, *end = w + n;
+        int32_t cp = tm_utf8_next(&p, end);
+        if (tm_is_upper(cp))
+            l->ncap++;
+        if (tm_is_letter(cp))
+            l->nalpha_words++;
+    }
+    if (c->ws) {
+        l->nstop += tm_wordset_has(c->ws, w, n);
+        return;
+    }
+    /* One lookup gives every language the word is a stop word of: the counts serve the
+     * language guess and the density of whichever language wins. */
+    for (uint32_t m = cl_lex_stopmask(c->lx, w, n); m; m &= m - 1) {
+        uint16_t *x = &c->lc[__builtin_ctz(m)];
+        *x += *x < UINT16_MAX;
+    }
+}
+
+static const bool ascii_alnum[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1};
+
+/* Words of a pure-ASCII line, with exactly tm_words' rules (alphanumeric runs joined by
+ * an inner ' - . _). Hand-written because tm_words decodes and looks up the Unicode
+ * category of every character: measured at about a third of the stage's time on
+ * bench/bench_clean.sh, where most lines are ASCII. */
+static void ascii_words(const char *s, size_t n, cl_wordctx *c)
+{
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && !ascii_alnum[(unsigned char)s[i]])
+            i++;
+        if (i >= n)
+            break;
+        size_t st = i;
+        for (;;) {
+            while (i < n && ascii_alnum[(unsigned char)s[i]])
+                i++;
+            if (i + 1 < n && (s[i] == '\'' || s[i] == '-' || s[i] == '.' || s[i] == '_') &&
+                ascii_alnum[(unsigned char)s[i + 1]]) {
+                i++;
+                continue;
+            }
+            break;
+        }
+        on_word(c, s + st, i - st);
     }
 }
 
@@ -120,8 +168,10 @@ static void on_word(void *ctx, const char *w, size_t n)
 static void char_stats(cl_line *l, const char *s, size_t n)
 {
     uint32_t chars = 0, digits = 0, letters = 0;
+    unsigned char any = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        any |= c;
         if ((c & 0xC0) != 0x80)
             chars++;
         if (c >= '0' && c <= '9')
@@ -132,6 +182,7 @@ static void char_stats(cl_line *l, const char *s, size_t n)
             letters++; /* non-ASCII lead bytes: nearly always letters in running text */
     }
     l->nchars = chars;
+    l->ascii = any < 0x80;
     l->ndigits = digits;
     l->nletters = letters;
     /* Skip closing quotes and brackets, then look at the last mark. */
@@ -272,51 +323,6 @@ static tamis_status split_lines(tamis_doc *doc, const char *text, size_t len, cl
     return TAMIS_OK;
 }
 
-typedef struct lang_ctx {
-    const cl_lex *lx;
-    uint32_t counts[CL_MAX_LANGS];
-} lang_ctx;
-
-static void on_lang_word(void *ctx, const char *w, size_t n)
-{
-    lang_ctx *c = ctx;
-    uint32_t m = cl_lex_stopmask(c->lx, w, n);
-    while (m) {
-        int b = __builtin_ctz(m);
-        c->counts[b]++;
-        m &= m - 1;
-    }
-}
-
-/* Document language: metadata if set, else the stop-word list with the most hits over
- * the long lines (navigation is short and often in another language than the body). */
-static const char *doc_language(const cl_lex *lx, const char *text, const cl_line *L,
-                                size_t n, const tamis_doc *doc)
-{
-    const char *lang = tamis_doc_get(doc, TAMIS_F_LANG);
-    if (lang && *lang)
-        return lang;
-    lang_ctx c;
-    memset(&c, 0, sizeof c);
-    c.lx = lx;
-    size_t budget = 4000;
-    for (int pass = 0; pass < 2 && budget > 0; pass++)
-        for (size_t i = 0; i < n && budget > 0; i++) {
-            /* First the long lines, then (short documents) any line. */
-            if ((pass == 0) != (L[i].len >= 80))
-                continue;
-            size_t take = TM_MIN((size_t)L[i].len, budget);
-            tm_words(text + L[i].off, take, on_lang_word, &c);
-            budget -= take;
-        }
-    int best = -1;
-    uint32_t bn = 0;
-    for (int i = 0; i < CL_MAX_LANGS; i++)
-        if (c.counts[i] > bn)
-            bn = c.counts[i], best = i;
-    return bn >= 3 ? cl_lex_lang_code(lx, best) : NULL;
-}
-
 /* Heuristic name-like line for category/site: 1..maxw words, no sentence end, no digits. */
 static bool label_like(const cl_line *l, uint32_t maxw)
 {
@@ -338,25 +344,35 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
     const clean_cfg *cfg = st->cfg;
     const cl_lex *lx = st->lx;
     tamis_status rc = TAMIS_OK;
-    const char *lang = doc_language(lx, text, L, n, doc);
-    cl_wordctx wc = {lx, NULL, 0, NULL};
+    /* Document language: metadata if set, else guessed below from the stop-word hits of
+     * the long lines (navigation is short and often in another language than the body). */
+    const char *lang = tamis_doc_get(doc, TAMIS_F_LANG);
+    if (lang && !*lang)
+        lang = NULL;
     int li = cl_lex_lang_index(lx, lang);
-    if (li >= 0)
-        wc.bit = 1u << li;
-    else if (lang)
+    cl_wordctx wc = {lx, NULL, NULL, NULL};
+    uint16_t *counts = NULL;
+    if (lang && li < 0)
         wc.ws = tm_stopwords(lang);
-    bool has_stop = wc.bit || wc.ws;
-    /* Scripts without case (CJK, Arabic, ...): capitalisation says nothing. */
-    bool no_space_lang = lang && (!strcmp(lang, "zh") || !strcmp(lang, "ja") ||
-                                  !strcmp(lang, "th"));
+    if (!wc.ws) {
+        counts = tm_arena_alloc(&doc->arena, (n ? n : 1) * CL_MAX_LANGS * sizeof *counts);
+        if (!counts)
+            return TAMIS_ERR_NOMEM;
+        memset(counts, 0, (n ? n : 1) * CL_MAX_LANGS * sizeof *counts);
+    }
 
     bool have_read = false, have_date = false, have_mod = false, have_byline = false;
     for (size_t i = 0; i < n; i++) {
         cl_line *l = &L[i];
         const char *s = text + l->off;
         wc.l = l;
+        if (counts)
+            wc.lc = counts + i * CL_MAX_LANGS;
         char_stats(l, s, l->len);
-        tm_words(s, l->len, on_word, &wc);
+        if (l->ascii)
+            ascii_words(s, l->len, &wc);
+        else
+            tm_words(s, l->len, on_word, &wc);
         l->cls = CLS_BAD;
         if (l->nwords == 0) {
             l->why = "symbols";
@@ -420,10 +436,13 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
                 }
                 continue;
             }
-            cl_lexclass label;
-            bool stub;
-            const char *iso =
-                cl_parse_date_line(lx, &doc->arena, s, l->len, &nl, &h, &label, &stub);
+            cl_lexclass label = LX_PUBLISHED;
+            bool stub = false;
+            /* A date has digits; a date stub has a date label. */
+            const char *iso = l->ndigits || h.first[LX_PUBLISHED] >= 0 || h.first[LX_UPDATED] >= 0
+                                  ? cl_parse_date_line(lx, &doc->arena, s, l->len, &nl, &h,
+                                                       &label, &stub)
+                                  : NULL;
             if (iso || stub) {
                 l->why = "date";
                 l->meta = true;
@@ -455,6 +474,34 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         l->cls = CLS_NEAR; /* undecided: the quality pass below judges it */
         l->why = NULL;
     }
+    if (counts) {
+        if (li < 0) {
+            uint64_t tot[CL_MAX_LANGS] = {0}, all = 0;
+            for (int pass = 0; pass < 2 && all < 3; pass++) {
+                memset(tot, 0, sizeof tot);
+                all = 0;
+                for (size_t i = 0; i < n; i++)
+                    if (pass == 1 || L[i].len >= 80)
+                        for (int b = 0; b < CL_MAX_LANGS; b++) {
+                            tot[b] += counts[i * CL_MAX_LANGS + b];
+                            all += counts[i * CL_MAX_LANGS + b];
+                        }
+            }
+            uint64_t bn = 0;
+            for (int b = 0; b < CL_MAX_LANGS; b++)
+                if (tot[b] > bn)
+                    bn = tot[b], li = b;
+            if (bn < 3)
+                li = -1;
+            lang = cl_lex_lang_code(lx, li);
+        }
+        for (size_t i = 0; li >= 0 && i < n; i++)
+            L[i].nstop = counts[i * CL_MAX_LANGS + li];
+    }
+    bool has_stop = li >= 0 || wc.ws;
+    /* Scripts without case (CJK, Thai): capitalisation says nothing. */
+    bool no_space_lang = lang && (!strcmp(lang, "zh") || !strcmp(lang, "ja") ||
+                                  !strcmp(lang, "th"));
     /* A stop-word list that matches almost nothing in the long lines does not fit how the
      * text is tokenised (Korean particles glued to words, unsegmented scripts): judge
      * those documents by length and punctuation alone. */
@@ -707,15 +754,20 @@ static void main_region(cl_line *L, size_t n, size_t anchor, int64_t max_gap)
 static tamis_status position_meta(tamis_doc *doc, const char *text, cl_line *L, size_t n,
                                   size_t anchor)
 {
-    size_t first = n, last = 0;
+    size_t first = n, last = 0, first_good = n;
     for (size_t i = 0; i < n; i++)
         if (L[i].keep) {
             if (first == n)
                 first = i;
+            if (first_good == n && L[i].cls == CLS_GOOD)
+                first_good = i;
             last = i;
         }
     if (first == n)
         return TAMIS_OK;
+    /* A headline kept by context (it sits next to the body) is still the headline. */
+    if (first_good < n)
+        first = first_good;
     tamis_status rc;
     size_t ti = anchor < first ? anchor : n;
     for (size_t k = first, seen = 0; k-- > 0 && seen < 12;) {
@@ -725,6 +777,11 @@ static tamis_status position_meta(tamis_doc *doc, const char *text, cl_line *L, 
             break;
         if (l->meta || !strcmp(l->why, "markup") || !strcmp(l->why, "notice"))
             continue;
+        bool meta_between = false;
+        for (size_t j = k + 1; j < first; j++)
+            meta_between |= L[j].meta;
+        if (l->keep && !meta_between)
+            continue; /* a kept line right above the body is its first paragraph */
         if (l->nwords >= 3 && l->nwords <= 30 && !l->colon_end &&
             (!l->endp || text[l->off + l->len - 1] != '.')) {
             ti = k;
@@ -1021,14 +1078,10 @@ static tamis_status clean_process(void *self, tamis_doc *doc, tamis_error *err)
     const clean_cfg *cfg = st->cfg;
     if (!cfg->enabled || doc->kind != TAMIS_KIND_TEXT)
         return TAMIS_OK;
-    /* The text may hold invalid UTF-8 or NULs (raw WET): work on a sanitised copy. */
+    /* The document model keeps text valid UTF-8 without NULs (tm_doc_set_textn
+     * sanitises); the decoders here also survive invalid bytes (U+FFFD, advance one). */
     size_t len = doc->text_len;
     const char *text = doc->text;
-    if (tm_utf8_valid_prefix(text, len) != len || memchr(text, '\0', len)) {
-        text = tm_utf8_sanitize(&doc->arena, doc->text, doc->text_len, &len);
-        if (!text)
-            return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "clean: out of memory");
-    }
     cl_line *L = NULL;
     size_t n = 0;
     tamis_status rc = split_lines(doc, text, len, &L, &n);

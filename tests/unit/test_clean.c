@@ -1,0 +1,237 @@
+/* test_clean.c — the clean stage: metadata parsers in two languages, glued related-link
+ * labels, corpus mode, explain mode and bad input (empty, 50 MB line, invalid UTF-8,
+ * only boilerplate). The seed golden test is test_clean_seed.c. */
+#include "tm_test.h"
+#include "common/tm_common.h"
+
+
+static tamis_stage *new_clean(const char *k1, const char *v1)
+{
+    tamis_stage *s = NULL;
+    tamis_error err;
+    memset(&err, 0, sizeof err);
+    CHECK(tamis_stage_new(&s, "clean", &err) == TAMIS_OK);
+    if (s && k1)
+        CHECK(tamis_stage_set(s, k1, v1, &err) == TAMIS_OK);
+    return s;
+}
+
+static tamis_doc *run(tamis_stage *s, const char *text, size_t len)
+{
+    tamis_doc *d = tamis_doc_new();
+    tamis_error err;
+    memset(&err, 0, sizeof err);
+    CHECK(tamis_doc_set_text(d, text, len) == TAMIS_OK);
+    tamis_status st = tamis_stage_process(s, d, &err);
+    if (st != TAMIS_OK)
+        fprintf(stderr, "process: %s\n", err.message);
+    CHECK(st == TAMIS_OK);
+    return d;
+}
+
+static uint64_t removed(const tamis_doc *d, const char *why)
+{
+    for (uint32_t i = 0; i < d->n_removed; i++)
+        if (!strcmp(d->removed[i].name, why))
+            return d->removed[i].n;
+    return 0;
+}
+
+/* Body paragraphs written for these tests (not taken from any page). */
+#define P1 "The council met on Tuesday evening to discuss the new budget, which has been delayed twice since the spring because of a dispute over school funding."
+#define P2 "Several members said they would not vote for any plan that cuts the number of buses in the northern districts, where many families have no car."
+#define P3 "The mayor answered that the city had no choice but to find savings, and she promised to publish the full figures before the next meeting in June."
+
+TEST(metadata_lines)
+{
+    tamis_stage *s = new_clean(NULL, NULL);
+    const char *text = "Home\nNews\nWorld\n"
+                       "City council delays the budget vote again\n"
+                       "By Jane Doe and John Roe in Nairobi\n"
+                       "Published on 9 November 2023\n"
+                       "Updated: 2023-11-10 10:00\n"
+                       "5 min read\n" P1 "\n" P2 "\n"
+                       "Read alsoMayor promises new figures\n" P3 "\n"
+                       "Share this article\nBack to top\n";
+    tamis_doc *d = run(s, text, strlen(text));
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_TITLE), "City council delays the budget vote again");
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_AUTHOR), "Jane Doe; John Roe");
+    CHECK_EQ_INT(tamis_doc_count(d, TAMIS_F_AUTHOR), 1);
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_DATELINE), "Nairobi");
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_DATE), "2023-11-09");
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_MODIFIED), "2023-11-10");
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_READING_TIME), "5");
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_RELATED), "Mayor promises new figures");
+    CHECK_EQ_STR(tamis_doc_text(d, NULL), P1 "\n" P2 "\n" P3);
+    CHECK_EQ_INT(removed(d, "related"), 1);
+    CHECK_EQ_INT(removed(d, "byline"), 1);
+    CHECK_EQ_INT(removed(d, "date"), 2);
+    tamis_doc_free(d);
+    tamis_stage_free(s);
+}
+
+TEST(other_languages)
+{
+    tamis_stage *s = new_clean(NULL, NULL);
+    /* German: correspondent byline, dotted date, reading-time label, glued "Lesen Sie
+     * auch", nav in German. Text written for this test. */
+    const char *de =
+        "Startseite\nPolitik\n"
+        "Der Stadtrat verschiebt die Abstimmung über den Haushalt\n"
+        "Von unserem Korrespondenten in Hamburg, Max Beispiel\n"
+        "Veröffentlicht am 3. März 2024\n"
+        "Lesezeit: 4 Min.\n"
+        "Der Stadtrat hat am Dienstag die Abstimmung über den neuen Haushalt erneut verschoben, "
+        "weil sich die Fraktionen nicht über die Mittel für die Schulen einigen konnten.\n"
+        "Mehrere Mitglieder erklärten, sie würden keinem Plan zustimmen, der die Zahl der Busse "
+        "in den nördlichen Bezirken verringert, wo viele Familien kein Auto haben.\n"
+        "Lesen Sie auchDie Bürgermeisterin verspricht neue Zahlen\n"
+        "Nach oben\nImpressum\nDatenschutz\n";
+    tamis_doc *d = run(s, de, strlen(de));
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_AUTHOR), "Max Beispiel");
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_DATELINE), "Hamburg");
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_DATE), "2024-03-03");
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_READING_TIME), "4");
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_RELATED), "Die Bürgermeisterin verspricht neue Zahlen");
+    CHECK_EQ_STR(tamis_doc_get(d, TAMIS_F_TITLE),
+                 "Der Stadtrat verschiebt die Abstimmung über den Haushalt");
+    const char *t = tamis_doc_text(d, NULL);
+    CHECK(strncmp(t, "Der Stadtrat hat am Dienstag", 28) == 0);
+    CHECK(strstr(t, "Impressum") == NULL && strstr(t, "Nach oben") == NULL);
+    tamis_doc_free(d);
+    tamis_stage_free(s);
+}
+
+TEST(empty_and_boilerplate_only)
+{
+    tamis_stage *s = new_clean(NULL, NULL);
+    tamis_doc *d = run(s, "", 0);
+    CHECK(tamis_doc_dropped(d));
+    CHECK(tamis_doc_reason_count(d) == 1 && !strncmp(tamis_doc_reason(d, 0), "clean_empty:", 12));
+    tamis_doc_free(d);
+
+    const char *bp = "Skip to content\nMenu\n[ad_1]\nShare this\nSubscribe\n"
+                     "We use cookies to improve your experience. By continuing to use this site you agree.\n"
+                     "Back to top\n";
+    d = run(s, bp, strlen(bp));
+    CHECK(tamis_doc_dropped(d));
+    CHECK_EQ_STR(tamis_doc_text(d, NULL), "");
+    CHECK(!strncmp(tamis_doc_reason(d, 0), "clean_empty: 7 of 7", 19));
+    CHECK_EQ_INT(removed(d, "nav"), 5);
+    CHECK_EQ_INT(removed(d, "markup"), 1);
+    CHECK_EQ_INT(removed(d, "notice"), 1);
+    tamis_doc_free(d);
+    tamis_stage_free(s);
+}
+
+TEST(invalid_utf8_and_huge_line)
+{
+    tamis_stage *s = new_clean(NULL, NULL);
+    const char bad[] = "Menu\n" P1 " \xff\xfe broken \xc3\n" P2 "\n";
+    tamis_doc *d = run(s, bad, sizeof bad - 1);
+    size_t n = 0;
+    const char *t = tamis_doc_text(d, &n);
+    CHECK(n > 0 && tm_utf8_valid_prefix(t, n) == n);
+    if (!strstr(t, "\xEF\xBF\xBD"))
+        fprintf(stderr, "got: %s\n", t);
+    CHECK(strstr(t, "\xEF\xBF\xBD") != NULL); /* invalid bytes became U+FFFD */
+    CHECK(strstr(t, "Menu") == NULL);
+    tamis_doc_free(d);
+
+    /* One 50 MB line of prose without a newline. */
+    size_t big = 50u << 20, pl = strlen(P1) + 1;
+    char *huge = malloc(big + 1);
+    for (size_t i = 0; i < big; i += pl)
+        memcpy(huge + i, P1 " ", TM_MIN(pl, big - i));
+    huge[big] = 0;
+    d = run(s, huge, big);
+    t = tamis_doc_text(d, &n);
+    CHECK(!tamis_doc_dropped(d));
+    CHECK(n > (48u << 20) && n <= big);
+    tamis_doc_free(d);
+    free(huge);
+    tamis_stage_free(s);
+}
+
+TEST(explain_lists_every_line)
+{
+    tamis_stage *s = new_clean("explain", "true");
+    const char *text = "Menu\n" P1 "\n\n" P2 "\nBack to top\n";
+    tamis_doc *d = run(s, text, strlen(text));
+    const char *t = tamis_doc_text(d, NULL);
+    CHECK(!strncmp(t, "DROP nav", 8));
+    int keeps = 0, drops = 0;
+    for (const char *p = t; (p = strstr(p, "KEEP ")); p++)
+        keeps++;
+    for (const char *p = t; (p = strstr(p, "DROP ")); p++)
+        drops++;
+    CHECK_EQ_INT(keeps, 2);
+    CHECK_EQ_INT(drops, 2);
+    CHECK(!tamis_doc_dropped(d));
+    tamis_doc_free(d);
+    tamis_stage_free(s);
+}
+
+TEST(corpus_mode_drops_template_lines)
+{
+    const char *tmpl = "This story was produced by the regional newsroom and may be shared with credit to the original authors.";
+    const char *bodies[] = {P1, P2, P3, P1 " Again.", P2 " Again."};
+    for (int corpus = 0; corpus < 2; corpus++) {
+        tamis_stage *s = new_clean("corpus", corpus ? "true" : "false");
+        CHECK_EQ_INT(tamis_stage_is_corpus(s), corpus);
+        char text[5][1024];
+        for (int i = 0; i < 5; i++)
+            snprintf(text[i], sizeof text[i], "%s\n%s\n", bodies[i], tmpl);
+        tamis_error err;
+        memset(&err, 0, sizeof err);
+        if (corpus) {
+            for (int i = 0; i < 5; i++) {
+                tamis_doc *d = tamis_doc_new();
+                tamis_doc_set_text(d, text[i], strlen(text[i]));
+                CHECK(tamis_stage_observe(s, d, &err) == TAMIS_OK);
+                tamis_doc_free(d);
+            }
+            CHECK(tamis_stage_finish(s, &err) == TAMIS_OK);
+        }
+        for (int i = 0; i < 5; i++) {
+            tamis_doc *d = run(s, text[i], strlen(text[i]));
+            CHECK_EQ_INT(strstr(tamis_doc_text(d, NULL), "regional newsroom") != NULL, !corpus);
+            CHECK_EQ_INT(removed(d, "corpus_repeated"), corpus);
+            tamis_doc_free(d);
+        }
+        if (corpus) {
+            char *rep = NULL;
+            CHECK(tamis_stage_report(s, &rep) == TAMIS_OK && rep &&
+                  strstr(rep, "\"corpus_docs\":5") && strstr(rep, "\"corpus_distinct_lines\":6"));
+            free(rep);
+        }
+        tamis_stage_free(s);
+    }
+}
+
+TEST(bad_parameters)
+{
+    tamis_stage *s = NULL;
+    tamis_error err;
+    memset(&err, 0, sizeof err);
+    CHECK(tamis_stage_new(&s, "clean", &err) == TAMIS_OK);
+    CHECK(tamis_stage_set(s, "corpus_min_docs", "1", &err) == TAMIS_OK);
+    tamis_doc *d = tamis_doc_new();
+    tamis_doc_set_text(d, "x", 1);
+    CHECK(tamis_stage_process(s, d, &err) == TAMIS_ERR_ARG);
+    CHECK(strstr(err.message, "corpus_min_docs") != NULL);
+    tamis_doc_free(d);
+    tamis_stage_free(s);
+}
+
+int main(void)
+{
+    RUN(metadata_lines);
+    RUN(other_languages);
+    RUN(empty_and_boilerplate_only);
+    RUN(invalid_utf8_and_huge_line);
+    RUN(explain_lists_every_line);
+    RUN(corpus_mode_drops_template_lines);
+    RUN(bad_parameters);
+    TEST_MAIN_END();
+}
