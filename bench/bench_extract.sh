@@ -10,7 +10,7 @@
 # Never fails on timings: exit 0 unless a tool is missing (77 = skipped, no data).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-TAMIS=${TAMIS:-$here/build/tamis}
+TAMIS=$(readlink -f "${TAMIS:-$here/build/tamis}")
 SHARED=${TAMIS_SHARED:-$here/../shared}
 which=${1:-aeb}
 reps=${2:-3}

@@ -8,7 +8,7 @@
 #   KEEP=DIR keeps the per-page outputs and per-page scores in DIR.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-TAMIS=${TAMIS:-$here/build/tamis}
+TAMIS=$(readlink -f "${TAMIS:-$here/build/tamis}")
 SHARED=${TAMIS_SHARED:-$here/../shared}
 which=${1:-all}
 shift || true

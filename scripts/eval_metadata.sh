@@ -9,7 +9,7 @@
 # time of day when the page gives one, so the date part (first 10 characters) is compared.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-TAMIS=${TAMIS:-$here/build/tamis}
+TAMIS=$(readlink -f "${TAMIS:-$here/build/tamis}")
 SHARED=${TAMIS_SHARED:-$here/../shared}
 [ -d "$SHARED/data" ] || { echo "no shared data at $SHARED" >&2; exit 77; }
 work=${KEEP:-$(mktemp -d)}

@@ -169,6 +169,8 @@ typedef struct ctx {
     const char *title;
     uint32_t page_chars;
     int in_heading, heading_open, open_level;
+    tm_hnode *comments[16]; /* comment sections (roots), rendered after the article when kept */
+    int n_comments;
     size_t heading_start;
     int emitted_blocks;
     tamis_status st;
@@ -230,6 +232,8 @@ static void prune(ctx *x, tm_hnode *n, int in_comments)
                     c->flags |= TM_HF_COMMENTS;
                     if (!x->o->keep_comments)
                         rm = 1;
+                    else if (!in_comments && x->n_comments < 16)
+                        x->comments[x->n_comments++] = c;
                 }
                 if (!rm && strong && !(c->flags & TM_HF_POSITIVE) && !texty)
                     rm = 1;
@@ -914,6 +918,18 @@ tamis_status tm_extract_content(tm_arena *a, tm_hdoc *h, const tm_extract_opts *
                     render(&x, s, 0);
         } else
             render(&x, top, 0);
+    }
+    /* Kept comment sections follow the article unless it already holds them. */
+    for (int i = 0; i < x.n_comments && top; i++) {
+        const tm_hnode *cs = x.comments[i];
+        int inside = 0;
+        for (const tm_hnode *p = cs; p && !inside; p = p->parent)
+            inside = p == top || (top->parent && p->parent == top->parent && sibling_ok(top, p, TM_MAX(10.0, top->score * 0.2)));
+        if (!inside) {
+            emit_sep(&x, 3);
+            render_children(&x, cs, 0); /* the section itself is kept on request */
+            emit_sep(&x, 3);
+        }
     }
     /* Too little: widen to every good paragraph of the page. */
     size_t got = x.out.len;

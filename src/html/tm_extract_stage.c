@@ -7,6 +7,7 @@
 typedef struct extract_cfg {
     bool enabled;
     char *format;
+    bool markdown;
     bool links;
     bool tables;
     bool comments;
@@ -21,6 +22,8 @@ static const tm_param extract_params[] = {
     {"enabled", TM_P_BOOL, "true", offsetof(extract_cfg, enabled), "run this stage"},
     {"format", TM_P_STRING, "text", offsetof(extract_cfg, format),
      "output text format: text (paragraphs separated by blank lines) or markdown"},
+    {"markdown", TM_P_BOOL, "false", offsetof(extract_cfg, markdown),
+     "same as format = markdown (for the --markdown flag)"},
     {"links", TM_P_BOOL, "false", offsetof(extract_cfg, links),
      "markdown: keep links as [text](url)"},
     {"tables", TM_P_BOOL, "true", offsetof(extract_cfg, tables), "keep tables of the main content"},
@@ -47,7 +50,7 @@ typedef struct extract_state {
 static tamis_status extract_create(void **self, const void *cfgp, tamis_error *err)
 {
     const extract_cfg *cfg = cfgp;
-    bool md = false;
+    bool md = cfg->markdown;
     if (cfg->format && !strcmp(cfg->format, "markdown"))
         md = true;
     else if (cfg->format && strcmp(cfg->format, "text"))
