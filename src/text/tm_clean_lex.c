@@ -49,8 +49,8 @@ struct cl_lex {
     cl_phrase *ph;
     size_t n_ph, cap_ph;
     cl_map first;  /* first word -> chain of phrases */
+    cl_map nsfirst; /* first character of a no-space-script phrase -> chain */
     cl_map stop;   /* word -> language mask */
-    int32_t nospace_head[LX__COUNT];
     int32_t class_head[LX__COUNT];
     int32_t related_by_byte[256]; /* related labels by first normalised byte */
     int n_langs;
@@ -78,7 +78,7 @@ static cl_slot *map_find(const cl_map *m, const char *k, size_t n)
 /* Returns the slot of key (inserted with val 0 when new), NULL on allocation failure. */
 static cl_slot *map_put(cl_map *m, const char *k, size_t n)
 {
-    if ((m->n + 1) * 4 > m->cap) {
+    if ((m->n + 1) * 2 > m->cap) {
         size_t nc = m->cap ? m->cap * 2 : 1024;
         cl_slot *ns = tm_calloc(nc, sizeof *ns);
         uint64_t *nh = tm_calloc(nc, sizeof *nh);
@@ -218,8 +218,14 @@ static bool add_phrase(cl_lex *lx, cl_lexclass cls, const char *txt, size_t n)
     }
     lx->class_head[cls] = (int32_t)lx->n_ph;
     if (ph->nospace) {
-        ph->next = lx->nospace_head[cls];
-        lx->nospace_head[cls] = (int32_t)lx->n_ph;
+        size_t cl = 1;
+        while (cl < nl.n && ((unsigned char)nl.s[cl] & 0xC0) == 0x80)
+            cl++;
+        cl_slot *slot = map_put(&lx->nsfirst, nl.s, cl);
+        if (!slot)
+            return false;
+        ph->next = (int32_t)slot->val - 1;
+        slot->val = (uint32_t)lx->n_ph + 1;
     } else {
         const char *sp = memchr(nl.s, ' ', nl.n);
         size_t wl = sp ? (size_t)(sp - nl.s) : nl.n;
@@ -354,7 +360,7 @@ cl_lex *cl_lex_load(const char *dir, tamis_error *err)
     }
     tm_arena_init(&lx->arena);
     for (int c = 0; c < LX__COUNT; c++)
-        lx->nospace_head[c] = lx->class_head[c] = -1;
+        lx->class_head[c] = -1;
     for (int b = 0; b < 256; b++)
         lx->related_by_byte[b] = -1;
     char path[4096];
@@ -387,6 +393,8 @@ void cl_lex_free(cl_lex *lx)
     tm_free(lx->ph);
     tm_free(lx->first.slots);
     tm_free(lx->first.hashes);
+    tm_free(lx->nsfirst.slots);
+    tm_free(lx->nsfirst.hashes);
     tm_free(lx->stop.slots);
     tm_free(lx->stop.hashes);
     tm_arena_free(&lx->arena);
@@ -493,20 +501,28 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
         pos = we + 1;
     }
     h->words = wi;
-    for (int c = 0; c < LX__COUNT && nl->nospace; c++)
-        for (int32_t i = lx->nospace_head[c]; i >= 0; i = lx->ph[i].next) {
+    /* Phrases of scripts without spaces match as substrings: at each character, the
+     * phrases that start with it. */
+    for (size_t q = 0; nl->nospace && q < n;) {
+        size_t cl = 1;
+        while (q + cl < n && ((unsigned char)s[q + cl] & 0xC0) == 0x80)
+            cl++;
+        const cl_slot *slot = (unsigned char)s[q] >= 0xE0 ? map_find(&lx->nsfirst, s + q, cl) : NULL;
+        for (int32_t i = slot ? (int32_t)slot->val - 1 : -1; i >= 0; i = lx->ph[i].next) {
             const cl_phrase *ph = &lx->ph[i];
-            const char *at = memmem(s, n, ph->s, ph->len);
-            if (!at)
+            if (q + ph->len > n || memcmp(s + q, ph->s, ph->len) != 0)
                 continue;
+            int c = ph->cls;
             if (h->first[c] < 0) {
                 h->first[c] = 0;
                 h->value[c] = ph->value;
-                if (at == s)
+                if (q == 0)
                     h->end0[c] = ph->len;
             }
             h->covered[c] += ph->len;
         }
+        q += cl;
+    }
     for (int c = 0; c < LX__COUNT; c++)
         if (h->covered[c] > h->bytes)
             h->covered[c] = h->bytes;

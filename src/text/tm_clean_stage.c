@@ -79,6 +79,7 @@ enum { CLS_BAD = 0, CLS_SHORT, CLS_NEAR, CLS_GOOD };
 typedef struct cl_line {
     uint32_t off, len;
     uint32_t nchars, nwords, nstop, ncap, nalpha_words, ndigits, nletters;
+    uint32_t nlook; /* words looked up in the stop-word lists (a prefix sample) */
     bool ascii;     /* every byte < 0x80 */
     bool blank_before;
     bool endp;      /* ends like a sentence (. ! ? … 。 and closing quotes after them) */
@@ -95,6 +96,7 @@ typedef struct cl_wordctx {
     const cl_lex *lx;
     const tm_wordset *ws; /* stop words of a language outside the map, or NULL */
     uint16_t *lc;         /* stop-word hits of the current line per language of the map */
+    uint32_t look;        /* words of the line still to look up (0: none) */
     cl_line *l;
 } cl_wordctx;
 
@@ -115,6 +117,10 @@ static void on_word(void *ctx, const char *w, size_t n)
         if (tm_is_letter(cp))
             l->nalpha_words++;
     }
+    if (!c->look)
+        return;
+    c->look--;
+    l->nlook++;
     if (c->ws) {
         l->nstop += tm_wordset_has(c->ws, w, n);
         return;
@@ -350,7 +356,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
     if (lang && !*lang)
         lang = NULL;
     int li = cl_lex_lang_index(lx, lang);
-    cl_wordctx wc = {lx, NULL, NULL, NULL};
+    cl_wordctx wc = {lx, NULL, NULL, 0, NULL};
     uint16_t *counts = NULL;
     if (lang && li < 0)
         wc.ws = tm_stopwords(lang);
@@ -366,6 +372,9 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         cl_line *l = &L[i];
         const char *s = text + l->off;
         wc.l = l;
+        /* Stop-word density is only needed for lines long enough to be judged on their
+         * own, and 64 words estimate it well: the lookups were the stage's main cost. */
+        wc.look = l->len >= (uint64_t)cfg->short_chars ? 64 : 0;
         if (counts)
             wc.lc = counts + i * CL_MAX_LANGS;
         char_stats(l, s, l->len);
@@ -508,7 +517,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
     uint64_t dw = 0, ds = 0;
     for (size_t i = 0; i < n; i++)
         if (!L[i].why && L[i].nwords >= 10)
-            dw += L[i].nwords, ds += L[i].nstop;
+            dw += L[i].nlook, ds += L[i].nstop;
     if (has_stop && dw >= 30 && ds * 100 < dw * 8)
         has_stop = false;
     /* Lists differ in size per language (en 1300 words, uk 70): the thresholds follow
@@ -525,7 +534,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
             continue;
         /* Quality class from length, stop words and sentence shape (jusText's idea with
          * thresholds re-fitted to the larger stopwords-iso lists). */
-        double sd = has_stop ? (double)l->nstop / l->nwords : stop_good;
+        double sd = has_stop && l->nlook ? (double)l->nstop / l->nlook : stop_good;
         bool titlecase = !no_space_lang && l->nwords >= 4 && l->ncap * 10 >= l->nwords * 7;
         bool digity = l->ndigits * 3 > l->nletters + l->ndigits;
         if (digity) {
