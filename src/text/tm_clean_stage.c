@@ -87,6 +87,7 @@ typedef struct cl_line {
     bool meta;      /* moved to metadata */
     bool comment_head; /* "12 comments", "leave a reply": a reader-comment section opens */
     bool navfull;   /* every word is a navigation phrase */
+    bool header_meta; /* a byline or a date line that is not a quote's signature */
     uint8_t cls;
     bool keep;
     const char *why;
@@ -249,6 +250,18 @@ static bool is_markup(const char *s, size_t n)
     return false;
 }
 
+/* An excerpt cut by a listing page: "... [...]", "... […]", "(...)" at the end. */
+static bool is_teaser_end(const char *s, size_t n)
+{
+    static const char *const ends[] = {"[\xE2\x80\xA6]", "[...]", "(\xE2\x80\xA6)", "(...)", NULL};
+    for (int i = 0; ends[i]; i++) {
+        size_t k = strlen(ends[i]);
+        if (n > k && memcmp(s + n - k, ends[i], k) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* URL or e-mail making up most of the line. */
 static bool is_url_line(const char *s, size_t n, uint32_t words)
 {
@@ -391,6 +404,10 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
             l->why = "markup";
             continue;
         }
+        if (is_teaser_end(s, l->len)) {
+            l->why = "teaser";
+            continue;
+        }
         if (l->nwords <= 12 && is_url_line(s, l->len, l->nwords)) {
             l->why = "url";
             continue;
@@ -454,6 +471,10 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
                                   : NULL;
             if (iso || stub) {
                 l->why = "date";
+                /* "— Name (@handle) date" signs an embedded post inside the article. */
+                l->header_meta = l->nwords <= 6 && !memchr(s, '@', l->len) &&
+                                 (unsigned char)s[0] != 0xE2 && s[0] != '(' &&
+                                 s[0] != '-';
                 l->meta = true;
                 if (iso && label == LX_UPDATED && !have_mod) {
                     if ((rc = set_if_absent(doc, TAMIS_F_MODIFIED, iso, strlen(iso))))
@@ -469,6 +490,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
             const char *author, *place;
             if (!l->endp && !l->colon_end && cl_parse_byline(lx, &doc->arena, s, l->len, &nl, &h, &author, &place)) {
                 l->why = "byline";
+                l->header_meta = true;
                 l->meta = true;
                 if (!have_byline) {
                     have_byline = true;
@@ -671,21 +693,24 @@ static size_t find_anchor(const char *text, const cl_line *L, size_t n)
     if (n < 3)
         return n;
     const char *fs = text + L[0].off, *fe = fs + L[0].len;
-    size_t headlen = L[0].len;
+    /* Candidate headlines: the whole title and its prefix before any separator. */
+    size_t cut[16];
+    int nc = 0;
+    cut[nc++] = L[0].len;
     static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ",
                                        " \xC2\xB7 ", " \xC2\xBB ", NULL};
     for (int k = 0; seps[k]; k++) {
         size_t sl = strlen(seps[k]);
-        const char *at = NULL, *q = fs;
-        while ((q = memmem(q, (size_t)(fe - q), seps[k], sl)))
-            at = q, q += sl;
-        if (at && (size_t)(at - fs) >= 10 && (size_t)(at - fs) < headlen)
-            headlen = (size_t)(at - fs);
+        for (const char *q = fs; nc < 16 && (q = memmem(q, (size_t)(fe - q), seps[k], sl)); q += sl)
+            if (q - fs >= 10)
+                cut[nc++] = (size_t)(q - fs);
     }
     for (size_t i = 1; i < n; i++) {
         const cl_line *l = &L[i];
-        if (!loose_eq(text + l->off, l->len, fs, headlen) &&
-            !loose_eq(text + l->off, l->len, fs, L[0].len))
+        bool match = false;
+        for (int c = 0; c < nc && !match; c++)
+            match = loose_eq(text + l->off, l->len, fs, cut[c]);
+        if (!match)
             continue;
         for (size_t j = i + 1; j < n && j <= i + 10; j++)
             if (L[j].keep && L[j].cls == CLS_GOOD)
@@ -702,14 +727,18 @@ static size_t find_anchor(const char *text, const cl_line *L, size_t n)
 static void main_region(cl_line *L, size_t n, size_t anchor, int64_t max_gap)
 {
     size_t bs = n, be = n, from = anchor < n ? anchor + 1 : 0, to = n;
-    /* Reader comments start at the first comment heading after the first kept line. */
-    bool seen = false;
+    /* Reader comments start at the first comment heading after some article text (a
+     * share bar's "Comments" link sits right under the headline). */
+    /* Likewise a byline or date line after the article text heads the next article
+     * (teaser lists under the article repeat title, author, date, lede). */
+    uint64_t seen = 0;
     for (size_t i = from; i < n; i++) {
-        if (L[i].comment_head && seen) {
+        if (seen >= 400 && (L[i].comment_head || (L[i].header_meta && !L[i].keep))) {
             to = i;
             break;
         }
-        seen |= L[i].keep;
+        if (L[i].keep)
+            seen += L[i].nchars;
     }
     {
         double best = 0, cur = 0;
