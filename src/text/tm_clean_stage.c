@@ -731,14 +731,17 @@ static void main_region(cl_line *L, size_t n, size_t anchor, int64_t max_gap)
      * share bar's "Comments" link sits right under the headline). */
     /* Likewise a byline or date line after the article text heads the next article
      * (teaser lists under the article repeat title, author, date, lede). */
-    uint64_t seen = 0;
+    /* A standfirst may precede the byline, so the wall needs two body paragraphs. */
+    uint64_t seen = 0, goods = 0;
     for (size_t i = from; i < n; i++) {
-        if (seen >= 400 && (L[i].comment_head || (L[i].header_meta && !L[i].keep))) {
+        if (seen >= 400 && (L[i].comment_head || (L[i].header_meta && !L[i].keep && goods >= 2))) {
             to = i;
             break;
         }
-        if (L[i].keep)
+        if (L[i].keep) {
             seen += L[i].nchars;
+            goods += L[i].cls == CLS_GOOD;
+        }
     }
     {
         double best = 0, cur = 0;
