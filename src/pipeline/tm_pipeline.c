@@ -57,6 +57,9 @@ struct tamis_pipeline {
     batch *cur;
     uint64_t gen;
     bool quit, pool_started;
+    /* The two batches in flight belong to the pipeline, not to a pass: a worker that
+     * wakes late may still hold a pointer to one after its pass has returned. */
+    batch bufs[2];
     double t0;
 };
 
@@ -211,11 +214,15 @@ tamis_status tamis_pipeline_add(tamis_pipeline *p, tamis_stage *s)
     return TAMIS_OK;
 }
 
+static void batch_free(batch *b);
+
 void tamis_pipeline_free(tamis_pipeline *p)
 {
     if (!p)
         return;
     pool_stop(p);
+    batch_free(&p->bufs[0]);
+    batch_free(&p->bufs[1]);
     tm_free(p);
 }
 
@@ -433,8 +440,7 @@ static void progress(tamis_pipeline *p, source *src, tamis_stats *stats, double 
 static tamis_status run_pass(tamis_pipeline *p, source *src, size_t from, size_t to, sink *k,
                              bool count_in, tamis_error *err)
 {
-    batch bufs[2];
-    memset(bufs, 0, sizeof bufs);
+    batch *bufs = p->bufs;
     tamis_status st = TAMIS_OK;
     double last = 0;
     for (int i = 0; i < 2 && st == TAMIS_OK; i++) {
@@ -444,11 +450,8 @@ static tamis_status run_pass(tamis_pipeline *p, source *src, size_t from, size_t
     }
     if (st == TAMIS_OK)
         st = pool_start(p);
-    if (st != TAMIS_OK) {
-        batch_free(&bufs[0]);
-        batch_free(&bufs[1]);
+    if (st != TAMIS_OK)
         return tm_err(err, st, NULL, 0, 0, "out of memory");
-    }
     batch *cur = &bufs[0], *nxt = &bufs[1];
     fill(p, src, cur, count_in, k->stats);
     pool_post(p, cur);
@@ -471,8 +474,6 @@ static tamis_status run_pass(tamis_pipeline *p, source *src, size_t from, size_t
         nxt = t;
     }
     progress(p, src, k->stats, &last, true);
-    batch_free(&bufs[0]);
-    batch_free(&bufs[1]);
     return st;
 }
 
