@@ -1136,6 +1136,16 @@ static tamis_status clean_process(void *self, tamis_doc *doc, tamis_error *err)
         size_t anchor = find_anchor(text, L, n);
         if (cfg->region)
             main_region(L, n, anchor, cfg->max_gap);
+        /* Nothing passed but prose-like lines without a final stop (a one-paragraph
+         * record cut short): keep those rather than drop the record. */
+        bool any = false;
+        for (size_t i = 0; i < n && !any; i++)
+            any = L[i].keep;
+        for (size_t i = 0; i < n && !any; i++)
+            if (L[i].cls == CLS_NEAR && L[i].nwords >= 10 && !strcmp(L[i].why, "near_bad_context")) {
+                L[i].keep = true;
+                L[i].why = "sole_prose";
+            }
         rc = position_meta(doc, text, L, n, anchor);
     }
     if (rc == TAMIS_OK && cfg->corpus && st->tab.e) {
