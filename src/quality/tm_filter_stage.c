@@ -304,8 +304,8 @@ static tamis_status filter_process(void *self, tamis_doc *doc, tamis_error *err)
     tm_quality_opts o;
     tm_quality_opts_init(&o);
     /* Unknown language: English, as datatrove's filters assume. */
-    o.stop_words = tm_stopwords(english ? "en" : lang);
-    const tm_wordset *gopher_stop = english ? NULL : tm_stopwords(lang);
+    o.stop_words = tm_qstop_get(english ? "en" : lang);
+    const tm_qstop *gopher_stop = english ? NULL : tm_qstop_get(lang);
     o.gopher_stop_words = gopher_stop;
     o.fw_short_line_length = c->fineweb_short_line_length;
     o.c4_max_word_length = c->c4_max_word_length;

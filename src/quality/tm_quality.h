@@ -80,13 +80,27 @@ typedef enum tm_c4_line {
 /* Name under which removed lines are counted ("removed_lines" in the output). */
 const char *tm_c4_line_name(tm_c4_line why);
 
+/* Stop-word sets (tm_quality_stop.c): the words of data/stopwords/<lang>.txt kept as
+ * hashes of their folded form, so that the pass tests a word with the hash it already
+ * has. tm_qstop_get caches one set per language for the process (thread-safe) and
+ * returns NULL when there is no list. */
+typedef struct tm_qstop tm_qstop;
+const tm_qstop *tm_qstop_get(const char *lang);
+tm_qstop *tm_qstop_from_text(const char *text, size_t n); /* '\n'-separated words */
+void tm_qstop_free(tm_qstop *s);
+bool tm_qstop_has(const tm_qstop *s, uint64_t folded_hash);
+size_t tm_qstop_size(const tm_qstop *s);
+/* XXH3 of w lower-cased code point by code point (utf8proc_tolower): the key of the
+ * unigram statistics and of stop-word sets. */
+uint64_t tm_quality_fold_hash(const char *w, size_t n);
+
 /* What the signal pass needs to know beyond the text. */
 typedef struct tm_quality_opts {
     /* Stop words for stop_word_fraction (case-folded match); NULL: the signal is 0. */
-    const tm_wordset *stop_words;
+    const tm_qstop *stop_words;
     /* Stop words for the Gopher rule: NULL means Gopher's own eight English words,
      * matched case-sensitively as datatrove does. */
-    const tm_wordset *gopher_stop_words;
+    const tm_qstop *gopher_stop_words;
     int64_t fw_short_line_length;  /* FineWeb: a line this short (chars) or less is short */
     int64_t c4_max_word_length;    /* -1: rule off */
     int64_t c4_min_words_per_line; /* -1: rule off */

@@ -300,6 +300,9 @@ static size_t citation_at(const char *p, const char *e)
 static const char *const policy_substrings[] = {"terms of use", "privacy policy",
                                                 "cookie policy", "uses cookies",
                                                 "use of cookies", "use cookies"};
+#define N_POLICY (sizeof policy_substrings / sizeof *policy_substrings)
+/* offset of each one's rarest letter, the memchr anchor: f, v, k, k, k, k */
+static const size_t policy_anchor[N_POLICY] = {7, 3, 3, 8, 10, 7};
 
 /* ---- the pass */
 typedef struct qctx {
@@ -342,7 +345,7 @@ static bool gopher_builtin_stop(const char *w, size_t n)
 /* Records one word: its hashes, length and letter class (n-grams, unigram statistics,
  * stop words). fold/fl: the lower-cased form when it differs from the word, else fl 0. */
 static void add_word(qctx *c, const char *w, size_t n, uint32_t chars, bool alpha,
-                     bool ascii, const char *fold, size_t fl)
+                     const char *fold, size_t fl)
 {
     /* The raw hash keys the n-grams (datatrove compares words case-sensitively); the
      * folded one keys the unigram statistics (RedPajama-V2 lower-cases first). */
@@ -377,15 +380,11 @@ static void add_word(qctx *c, const char *w, size_t n, uint32_t chars, bool alph
         return;
     }
     if (fresh) {
-        /* Stop-word membership is decided once per distinct word, not per occurrence. */
+        /* Stop-word membership is decided once per distinct word, by its folded hash. */
         uint32_t f = 0;
-        /* Lists are stored case-folded: looking up the folded form of an ASCII word
-         * skips tm_wordset_has's own Unicode folding. */
-        const char *lw = fl && ascii ? fold : w;
-        size_t ln = fl && ascii ? fl : n;
-        if (c->o->stop_words && tm_wordset_has(c->o->stop_words, lw, ln))
+        if (tm_qstop_has(c->o->stop_words, hf))
             f |= 1;
-        if (c->o->gopher_stop_words && tm_wordset_has(c->o->gopher_stop_words, lw, ln))
+        if (tm_qstop_has(c->o->gopher_stop_words, hf))
             f |= 2;
         slot->aux = f;
     }
@@ -474,39 +473,43 @@ static void on_word(void *vctx, const char *w, size_t n)
             return;
         }
     }
-    add_word(c, w, n, chars, alpha, ascii, fold, fl);
+    add_word(c, w, n, chars, alpha, fold, fl);
 }
 
-/* tm_words-equivalent word callback for ASCII words (scan_ascii_line). */
-static void ascii_word(qctx *c, const char *w, size_t n)
+/* The lower-cased form of a word with an upper-case letter, code point by code point
+ * (utf8proc_tolower), into fold[128]; 0 if it does not fit (the word keys by itself). */
+static size_t fold_word(const char *w, size_t n, char *fold)
+{
+    size_t fl = 0;
+    const char *p = w, *e = w + n;
+    while (p < e) {
+        if (fl + 4 > 128)
+            return 0;
+        int32_t cp = tm_utf8_next(&p, e);
+        fl += tm_utf8_put(fold + fl, utf8proc_tolower(cp));
+    }
+    return fl;
+}
+
+/* A word found by scan_fast_line, with the letter counts the scan made on the way;
+ * wide: it has a non-ASCII character; cont: its UTF-8 continuation bytes. */
+static void fast_word(qctx *c, const char *w, size_t n, uint32_t letters, uint32_t upper,
+                      uint32_t digits, uint32_t cont, bool wide)
 {
     if (c->oom)
         return;
-    bool alpha = false, upper = false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char b = (unsigned char)w[i];
-        if ((unsigned)((b | 0x20) - 'a') < 26) {
-            alpha = true;
-            c->letters++;
-            if (b <= 'Z') {
-                upper = true;
-                c->upper++;
-            }
-        } else if ((unsigned)(b - '0') < 10)
-            c->digits++;
-    }
+    c->letters += letters;
+    c->upper += upper;
+    c->digits += digits;
     char fold[128];
     size_t fl = 0;
-    if (upper && n <= sizeof fold) {
+    if (upper && !wide && n <= sizeof fold) {
         for (size_t i = 0; i < n; i++)
             fold[i] = (char)((w[i] >= 'A' && w[i] <= 'Z') ? w[i] + 32 : w[i]);
         fl = n;
-    }
-    /* a typographic apostrophe inside the word is 3 bytes, 1 character */
-    uint32_t chars = (uint32_t)n;
-    for (size_t i = 0; i < n; i++)
-        chars -= ((unsigned char)w[i] & 0xC0) == 0x80;
-    add_word(c, w, n, chars, alpha, true, fold, fl);
+    } else if (upper && wide)
+        fl = fold_word(w, n, fold);
+    add_word(c, w, n, (uint32_t)n - cont, letters > 0, fold, fl);
 }
 
 /* Case-insensitive search for an ASCII lower-case pattern (Python's `p in line.lower()`
@@ -546,21 +549,36 @@ static const char *ci_find_at(const char *h, size_t n, const char *pat, size_t k
     return NULL;
 }
 
-static const char *ci_find(const char *h, size_t n, const char *pat, size_t k)
-{
-    return ci_find_at(h, n, pat, k, 0);
-}
+/* A phrase searched once over the whole document rather than line by line (a memchr
+ * per line costs more than the line): `next` is the first match at or after the line
+ * being looked at, found lazily; matches never span lines (no pattern holds '\n'). */
+typedef struct phrase {
+    const char *pat;
+    size_t k, anchor;
+    const char *next; /* NULL: not searched yet */
+    bool none;        /* no match left in the document */
+} phrase;
 
-/* Non-overlapping occurrences ("lorem ipsum", anchored on its 'p'). */
-static size_t ci_count(const char *h, size_t n, const char *pat, size_t k, size_t a)
+/* Number of non-overlapping matches of ph inside [ls, le); end is the document end. */
+static size_t phrase_count(phrase *ph, const char *ls, const char *le, const char *end)
 {
     size_t c = 0;
-    const char *p = h, *e = h + n;
-    while ((p = ci_find_at(p, (size_t)(e - p), pat, k, a)) != NULL) {
+    for (;;) {
+        if (ph->none)
+            return c;
+        if (!ph->next || ph->next < ls) {
+            ph->next = ci_find_at(ls, (size_t)(end - ls), ph->pat, ph->k, ph->anchor);
+            if (!ph->next) {
+                ph->none = true;
+                return c;
+            }
+        }
+        if (ph->next + ph->k > le)
+            return c;
         c++;
-        p += k;
+        ls = ph->next + ph->k;
+        ph->next = NULL;
     }
-    return c;
 }
 
 /* What the byte-level scan of one line finds. */
@@ -616,79 +634,148 @@ static void scan_line_bytes(const char *ls, size_t L, line_scan *r)
         r->max_tok = tok_chars;
 }
 
-static inline bool a_alnum(unsigned char b)
+/* Byte classes of the fast scanner. */
+enum { K_LOWER = 1, K_UPPER = 2, K_DIGIT = 4, K_WS = 8 };
+#define K_ALNUM (K_LOWER | K_UPPER | K_DIGIT)
+static const uint8_t kcls[256] = {
+    /* ASCII: 9, 11-13, 32 blank; 0-9 digit; A-Z upper; a-z lower; bytes >= 128: 0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+};
+
+static inline bool a_alnum(unsigned char b) { return kcls[b] & K_ALNUM; }
+
+/* Decodes the character at s[i] (any byte: invalid ones are one U+FFFD, as tm_words). */
+static inline int32_t char_at(const unsigned char *s, size_t i, size_t L, size_t *len)
 {
-    return (unsigned)((b | 0x20) - 'a') < 26 || (unsigned)(b - '0') < 10;
+    if (s[i] < 0x80) {
+        *len = 1;
+        return s[i];
+    }
+    const char *p = (const char *)s + i;
+    int32_t cp = tm_utf8_next(&p, (const char *)s + L);
+    *len = (size_t)(p - ((const char *)s + i));
+    return cp;
 }
 
-/* Fast path for lines line_is_fast accepts, which are most lines of English web text:
- * one fused scan finds the words (exactly tm_words's rule there: letter/digit runs
- * joined by ' ’ - . _ between two letters/digits), the punctuation tokens between them,
- * sentence ends, '#', braces, "..." runs and "…". Measured on aeb-wetlike: tm_words's
- * per-code-point decoding and callback plus separate scans cost about twice this.
- * The caller sets r->chars. */
-static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_len,
-                            line_scan *r)
+static inline bool word_char(int32_t cp, unsigned char b)
 {
-    const unsigned char *s = (const unsigned char *)ls;
+    return cp < 0x80 ? (kcls[b] & K_ALNUM) != 0 : (tm_is_letter(cp) || tm_is_digit(cp));
+}
+
+/* tm_words's joiners: they stay inside a word only between two word characters. */
+static inline bool joiner(int32_t cp)
+{
+    return cp == '\'' || cp == '-' || cp == '.' || cp == '_' || cp == 0x2019 || cp == 0xB7;
+}
+
+/* Fast path for every line without a no-space script (line_is_fast), which is nearly
+ * all lines of text in Latin, Cyrillic, Greek, Arabic, Indic... scripts: one fused scan
+ * finds the words (exactly tm_words's rule: letter/digit runs joined by ' ’ - . · _
+ * between two word characters), the punctuation tokens between them, sentence ends
+ * (count_sentences's rule), C4's whitespace tokens, '#', braces, "..." runs and "…",
+ * classifying ASCII bytes by table. Measured on aeb-wetlike: tm_words's per-code-point
+ * callback plus separate scans of the line cost about twice this. tests/unit/
+ * test_quality_paths.c checks that both paths give identical signals. The caller sets
+ * r->chars. */
+static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_len,
+                           line_scan *r)
+{
+    const unsigned char *s = (const unsigned char *)ls, *se = s + L;
     memset(r, 0, sizeof *r);
-    bool text_after = false, gap_run = false;
+    /* Sentences are counted on the stripped line, as count_sentences is called: a
+     * trailing no-break space must not count as text after the last stop. */
+    const char *sb, *sl;
+    strip_span(ls, ls + L, &sb, &sl);
+    size_t lim = (size_t)(sl - ls);
+    bool text_after = false, gap_run = false, in_tok = false;
     size_t i = 0;
     while (i < L) {
         unsigned char b = s[i];
-        if (a_alnum(b)) {
-            size_t st = i, we = ++i;
-            while (i < L) {
-                unsigned char x = s[i];
-                if (a_alnum(x)) {
-                    we = ++i;
-                    continue;
+        if (kcls[b] & K_WS) {
+            gap_run = false;
+            in_tok = false;
+            i++;
+            continue;
+        }
+        /* C4's whitespace tokens: every unit below starts or continues one */
+        r->toks += !in_tok;
+        in_tok = true;
+        size_t clen;
+        int32_t cp = char_at(s, i, L, &clen);
+        if (word_char(cp, b)) {
+            uint32_t nl = 0, nu = 0, nd = 0, cont = 0;
+            bool wide = false;
+            size_t st = i, we;
+            for (;;) {
+                if (clen == 1) {
+                    unsigned k = kcls[b];
+                    nl += (k & (K_LOWER | K_UPPER)) != 0;
+                    nu += (k & K_UPPER) != 0;
+                    nd += (k & K_DIGIT) != 0;
+                } else {
+                    wide = true;
+                    cont += (uint32_t)clen - 1;
+                    if (tm_is_letter(cp)) {
+                        nl++;
+                        nu += tm_is_upper(cp);
+                    } else
+                        nd++;
                 }
-                if ((x == '\'' || x == '-' || x == '.' || x == '_') && i + 1 < L &&
-                    a_alnum(s[i + 1])) {
-                    i += 2;
-                    we = i;
+                i += clen;
+                we = i;
+                if (i >= L)
+                    break;
+                b = s[i];
+                cp = char_at(s, i, L, &clen);
+                if (word_char(cp, b))
                     continue;
-                }
-                if (x == 0xE2 && i + 3 < L && s[i + 1] == 0x80 && s[i + 2] == 0x99 &&
-                    a_alnum(s[i + 3])) { /* U+2019, the typographic apostrophe */
-                    i += 4;
-                    we = i;
-                    continue;
+                if (joiner(cp) && i + clen < L) {
+                    size_t nlen;
+                    unsigned char nb = s[i + clen];
+                    int32_t nx = char_at(s, i + clen, L, &nlen);
+                    if (word_char(nx, nb)) {
+                        cont += (uint32_t)clen - 1;
+                        i += clen;
+                        b = nb;
+                        cp = nx;
+                        clen = nlen;
+                        continue;
+                    }
                 }
                 break;
             }
-            ascii_word(c, ls + st, we - st);
+            fast_word(c, ls + st, we - st, nl, nu, nd, cont, wide);
             i = we;
             text_after = true;
             gap_run = false;
-            continue;
-        }
-        if (is_ws(b)) {
-            gap_run = false;
-            i++;
             continue;
         }
         if (!gap_run) {
             c->punct_tokens++;
             gap_run = true;
         }
-        if (b == '.' || b == '!' || b == '?') {
+        size_t k = sentence_end_len(s + i, se);
+        if (k) {
             /* a run of stops, then closing quotes/brackets, then a space or the end */
             size_t q = i, dots = 0;
-            for (; q < L && (s[q] == '.' || s[q] == '!' || s[q] == '?'); q++) {
+            while (q < L && (k = sentence_end_len(s + q, se)) != 0) {
                 if (s[q] == '.') {
                     dots++;
                 } else {
                     r->ellipses += dots / 3;
                     dots = 0;
                 }
+                q += k;
             }
             r->ellipses += dots / 3;
             size_t e = q;
-            while (e < L && (s[e] == '"' || s[e] == '\'' || s[e] == ')' || s[e] == ']'))
+            while (e < lim && (s[e] == '"' || s[e] == '\'' || s[e] == ')' || s[e] == ']'))
                 e++;
-            if (e == L || is_ws(s[e])) {
+            /* after an ASCII stop a space must follow; CJK stops end a sentence outright */
+            if (e >= lim || (kcls[s[e]] & K_WS) || s[q - 1] >= 0x80) {
                 r->sentences++;
                 text_after = false;
             }
@@ -702,51 +789,26 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_l
             r->brace_open = true;
         } else if (b == '}')
             r->curly++;
-        else if (b == 0xE2) { /* U+20xx punctuation (line_is_fast checked the bytes) */
-            r->ellipses += s[i + 1] == 0x80 && s[i + 2] == 0xA6;
-            i += 2;
-        } else if (b == 0xC2)
-            i += 1;
-        text_after = true;
-        i++;
+        else if (cp == 0x2026)
+            r->ellipses++;
+        text_after |= i < lim;
+        i += clen;
     }
     if (text_after)
         r->sentences++;
-    bool prev = false;
-    for (size_t k = 0; k < L; k++) {
-        bool nw = !is_ws(s[k]);
-        r->toks += nw && !prev;
-        prev = nw;
-    }
     /* A token longer than max_word_len needs a line at least that long. */
     if (max_word_len >= 0 && L > (uint64_t)max_word_len) {
         uint64_t run = 0;
-        for (size_t k = 0; k < L; k++) {
-            run = is_ws(s[k]) ? 0 : run + ((s[k] & 0xC0) != 0x80);
+        for (size_t k2 = 0; k2 < L; k2++) {
+            run = is_ws(s[k2]) ? 0 : run + ((s[k2] & 0xC0) != 0x80);
             if (run > r->max_tok)
                 r->max_tok = run;
         }
     }
 }
 
-/* Second bytes after 0xC2 (U+00A0..U+00BF) that are neither letters, digits nor word
- * joiners: NBSP ¡ ¢ £ ¤ ¥ ¦ § ¨ © « ¬ SHY ® ¯ ° ± ´ ¶ ¸ » ¿. */
-static bool c2_plain(unsigned char b)
-{
-    switch (b) {
-    case 0xA0: case 0xA1: case 0xA2: case 0xA3: case 0xA4: case 0xA5: case 0xA6:
-    case 0xA7: case 0xA8: case 0xA9: case 0xAB: case 0xAC: case 0xAD: case 0xAE:
-    case 0xAF: case 0xB0: case 0xB1: case 0xB4: case 0xB6: case 0xB8: case 0xBB:
-    case 0xBF:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* Whether scan_fast_line can take the line: ASCII plus the punctuation web text mixes
- * into English (U+2000..U+203F: dashes, curly quotes, bullets, "…"; and the Latin-1
- * symbols above), none of which is a letter or digit. Counts continuation bytes. */
+/* Whether scan_fast_line can take the line: no character of a script written without
+ * spaces (those need tm_words's ICU segmentation). Counts continuation bytes. */
 static bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
 {
     const unsigned char *s = (const unsigned char *)ls;
@@ -755,14 +817,19 @@ static bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
         unsigned char b = s[i];
         if (b < 0x80)
             continue;
-        if (b == 0xE2 && i + 2 < L && s[i + 1] == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
-            i += 2;
-            k += 2;
-        } else if (b == 0xC2 && i + 1 < L && c2_plain(s[i + 1])) {
-            i += 1;
-            k += 1;
-        } else
-            return false;
+        if ((b & 0xC0) == 0x80) {
+            k++;
+            continue;
+        }
+        if (b >= 0xE0) { /* 3- and 4-byte sequences hold every no-space script */
+            const char *p = ls + i;
+            int32_t cp = tm_utf8_next(&p, ls + L);
+            if (tm_is_nospace_script(cp))
+                return false;
+            size_t len = (size_t)(p - (ls + i));
+            k += len - 1;
+            i += len - 1;
+        }
     }
     *cont = k;
     return true;
@@ -902,7 +969,8 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         if (!out->c4_verdict)
             goto done;
     }
-    if (!qmap_alloc(&c.uniq, 1024) || !qmap_alloc(&lines, 256) ||
+    /* about one distinct word per 12 bytes of web text; the table grows if needed */
+    if (!qmap_alloc(&c.uniq, pow2_at_least(n / 6)) || !qmap_alloc(&lines, 256) ||
         !qmap_alloc(&paras, 64))
         goto done;
 
@@ -919,6 +987,12 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     const char *para_s = NULL, *para_e = NULL;
     uint64_t para_chars = 0;
 
+    phrase ph_js = {"javascript", 10, 0, NULL, false};
+    phrase ph_lorem = {"lorem ipsum", 11, 7, NULL, false};
+    phrase ph_policy[N_POLICY];
+    for (size_t k = 0; k < N_POLICY; k++)
+        ph_policy[k] = (phrase){policy_substrings[k], strlen(policy_substrings[k]),
+                                policy_anchor[k], NULL, false};
     size_t li = 0;
     const char *ls = text, *end = text + n;
     for (;; li++) {
@@ -961,9 +1035,9 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
             line_sentences = ascii ? ln.sentences : count_sentences(s, e);
             sentences += line_sentences;
         }
-        bool js = ci_find_at(ls, L, "javascript", 10, 0) != NULL;
+        bool js = phrase_count(&ph_js, ls, le, end) > 0;
         js_lines += js;
-        size_t lorem_here = ci_count(ls, L, "lorem ipsum", 11, 7);
+        size_t lorem_here = phrase_count(&ph_lorem, ls, le, end);
         lorem += lorem_here;
 
         /* FineWeb: the raw line, not stripped. */
@@ -1028,8 +1102,8 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
                 if (o->c4_curly_bracket && has_brace_open)
                     c4_curly = true;
                 if (o->c4_policy) {
-                    for (size_t k = 0; k < sizeof policy_substrings / sizeof *policy_substrings; k++)
-                        if (ci_find(ls, L, policy_substrings[k], strlen(policy_substrings[k]))) {
+                    for (size_t k = 0; k < N_POLICY; k++)
+                        if (phrase_count(&ph_policy[k], ls, le, end)) {
                             why = TM_C4_POLICY;
                             break;
                         }

@@ -1,10 +1,12 @@
 /* test_quality_paths.c — the fast line scanner gives exactly the values of the generic
- * path (tm_words + byte scan) on every document of aeb-wetlike and cc-text-samples'
- * English files, and a few constructed lines that sit on its boundaries. */
+ * path (tm_words + byte scan) on every document of aeb-wetlike, of the multilingual
+ * cc-text-samples crawl file and of dclm-quality-labels, and on constructed lines that
+ * sit on its boundaries. */
 #include "quality/tm_quality.h"
 #include "tm_test.h"
 
 #include <dirent.h>
+#include <zlib.h>
 
 static tm_arena arena;
 static int docs_checked;
@@ -13,7 +15,7 @@ static void compare(const char *text, size_t n, const char *what)
 {
     tm_quality_opts fast, slow;
     tm_quality_opts_init(&fast);
-    fast.stop_words = tm_stopwords("en");
+    fast.stop_words = tm_qstop_get("en");
     slow = fast;
     slow.no_ascii_fast_path = true;
     tm_quality a, b;
@@ -88,11 +90,62 @@ TEST(test_real_documents)
     CHECK_EQ_INT(files, 136);
 }
 
+/* Every "text" of a JSONL file (gzip or plain: zlib reads both). */
+static int compare_jsonl(const char *rel)
+{
+    gzFile f = gzopen(tm_shared_path(rel), "rb");
+    CHECK(f != NULL);
+    if (!f)
+        return 0;
+    tm_buf all, text;
+    tm_buf_init(&all);
+    tm_buf_init(&text);
+    char chunk[65536];
+    int k;
+    while ((k = gzread(f, chunk, sizeof chunk)) > 0)
+        tm_buf_append(&all, chunk, (size_t)k);
+    gzclose(f);
+    int docs = 0;
+    const char *p = all.data, *end = all.data + all.len;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *q = tm_json_ws(p, le);
+        tm_json_member m;
+        while (q < le && *q == '{' ? 1 : 0) {
+            const char *it = q;
+            int r;
+            while ((r = tm_json_obj_next(&it, le, &m, 64)) == 1)
+                if (m.key_len == 4 && !memcmp(m.key, "text", 4)) {
+                    tm_buf_clear(&text);
+                    if (tm_json_decode_str(m.val, m.val_end, &text)) {
+                        char what[64];
+                        snprintf(what, sizeof what, "%s#%d", rel, docs + 1);
+                        compare(text.data ? text.data : "", text.len, what);
+                        docs++;
+                    }
+                }
+            break;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    tm_buf_free(&all);
+    tm_buf_free(&text);
+    return docs;
+}
+
+TEST(test_multilingual_crawl)
+{
+    CHECK_EQ_INT(compare_jsonl("data/cc-text-samples/CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz"), 697);
+    CHECK_EQ_INT(compare_jsonl("data/dclm-quality-labels/majority_data.jsonl"), 374);
+}
+
 int main(void)
 {
     tm_arena_init(&arena);
     RUN(test_boundaries);
     RUN(test_real_documents);
+    RUN(test_multilingual_crawl);
     tm_arena_free(&arena);
     printf("%d documents compared\n", docs_checked);
     TEST_MAIN_END();

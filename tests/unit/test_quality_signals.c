@@ -17,7 +17,7 @@ static void compute(const char *text, const tm_quality_opts *o, bool lines, tm_q
  * words The cat sat The cat sat A dog ran (9, 25 characters); 3 punctuation tokens. */
 TEST(test_natural_language)
 {
-    tm_wordset *stop = tm_wordset_from_lines("the\na\n", 6);
+    tm_qstop *stop = tm_qstop_from_text("the\na\n", 5);
     tm_quality_opts o;
     tm_quality_opts_init(&o);
     o.stop_words = stop;
@@ -62,7 +62,7 @@ TEST(test_natural_language)
     /* C4 keeps the three sentence lines, not the blank one */
     CHECK_NEAR(q.v[TM_QS_C4_LINES_KEPT], 0.75, EPS);
     CHECK_NEAR(q.v[TM_QS_C4_SENTENCES], 3, 0);
-    tm_wordset_free(stop);
+    tm_qstop_free(stop);
 }
 
 /* "• one two...\n- three #four\nfive six…\n": splitlines gives 3 lines (12 + 13 + 9
