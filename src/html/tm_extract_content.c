@@ -92,12 +92,13 @@ static const char *const neg_strong[] = {
     "menu", "masthead", "pagination", "pager", "footer", "site-header", "signup",
     "paywall", "tag-list", "taglist", "byline", "author-bio", "authorbox", "author-box",
     "most-popular", "mostpopular", "trending", "read-more", "readmore", "more-stories",
-    "also-read", "toolbar", "rating", "banner", "dateline", "caption", "credit",
+    "also-read", "toolbar", "rating", "banner", "caption", "credit",
     "sr-only", "visually-hidden", "screen-reader", "disclaimer", "login", "donate",
     "table-of-contents", "infobox"};
 /* Short or ambiguous names: only at the very start of a class/id token. */
 static const char *const neg_start[] = {"widget", "ad-", "ads-", "ad_", "ads", "tags", "toc", "meta",
-                                        "print", "skip", "jump", "follow", "hidden", "teaser"};
+                                        "print", "skip", "jump", "follow", "bio", "contrib",
+                                        "about-author", "summary"};
 static const char *const neg_weak[] = {"comment", "foot", "header", "shoutbox", "combx",
                                        "contact", "media", "scroll", "tool", "nav", "side",
                                        "extra", "aside", "links", "card", "list", "teaser"};
@@ -148,6 +149,23 @@ static int is_hidden(const tm_hnode *n)
     const char *ah = tm_html_attr(n, "aria-hidden");
     if (ah && !strcmp(ah, "true"))
         return 1;
+    /* utility classes that hide on every screen ("hidden-xs" hides on small ones only) */
+    const char *cl = tm_html_attr(n, "class");
+    if (cl) {
+        static const char *const hide[] = {"hidden", "d-none", "is-hidden", "visually-hidden",
+                                           "sr-only", "screen-reader-text", "hide"};
+        for (const char *p = cl; *p;) {
+            while (*p == ' ')
+                p++;
+            const char *e = p;
+            while (*e && *e != ' ')
+                e++;
+            for (size_t i = 0; i < sizeof hide / sizeof hide[0]; i++)
+                if ((size_t)(e - p) == strlen(hide[i]) && !strncasecmp(p, hide[i], (size_t)(e - p)))
+                    return 1;
+            p = e;
+        }
+    }
     const char *st = tm_html_attr(n, "style");
     if (st && (strstr(st, "display:none") || strstr(st, "display: none") ||
                strstr(st, "visibility:hidden") || strstr(st, "visibility: hidden")))
@@ -862,6 +880,9 @@ static int sibling_ok(const tm_hnode *top, const tm_hnode *s, double thresh)
         bonus = top->score * 0.2;
     if ((s->flags & TM_HF_CANDIDATE) && s->score + bonus >= thresh)
         return 1;
+    if (s->tag != TM_T_P && s->pchars >= 80 && link_density(s) < 0.25 &&
+        !(s->flags & TM_HF_NEGATIVE) && s->pchars * 2 >= s->chars)
+        return 1; /* a block of real paragraphs next to the article (lede, second part) */
     if (s->tag == TM_T_P) {
         double ld = link_density(s);
         if (s->chars > 80 && ld < 0.25)

@@ -203,7 +203,7 @@ int tm_extract_parse_date(const char *s, size_t n, char out[40])
                 (kb = num(q + 1, end, 2, &b)) > 0 && q + 1 + kb < end && q[1 + kb] == *q &&
                 (kc = num(q + 2 + kb, end, 4, &c)) == 4) {
                 int dd = a, mm = b;
-                if (*q == '/' && b > 12 && a <= 12) { /* US order */
+                if (b > 12 && a <= 12) { /* US order */
                     dd = b;
                     mm = a;
                 }
