@@ -35,7 +35,7 @@ struct tm_src {
     size_t mem_len, mem_pos;
 
     uint8_t *in; /* compressed input: [in_pos, in_len) unread */
-    size_t in_pos, in_len;
+    size_t in_pos, in_len, in_cap;
     uint64_t in_off; /* file offset of in[0] */
     int in_eof;
 
@@ -122,7 +122,7 @@ static size_t in_refill(tm_src *s)
         s->in_len -= s->in_pos;
         s->in_pos = 0;
     }
-    size_t k = raw_read(s, s->in + s->in_len, IN_CHUNK - s->in_len);
+    size_t k = raw_read(s, s->in + s->in_len, s->in_cap - s->in_len);
     if (k == 0)
         s->in_eof = 1;
     s->in_len += k;
@@ -366,7 +366,9 @@ static tamis_status zstd_load_dict(tm_src *s, tamis_error *err)
         return tm_err(err, TAMIS_ERR_TOO_BIG, s->name, 0, 0,
                       "zstd dictionary frame of %u bytes is over the %u-byte limit", size,
                       MAX_DICT);
-    uint8_t *dict = tm_malloc(size ? size : 1);
+    /* Grow with the bytes that really come: a lying size field must not cost 64 MiB. */
+    size_t dcap = TM_MIN((size_t)size, (size_t)65536);
+    uint8_t *dict = tm_malloc(dcap ? dcap : 1);
     if (!dict)
         return TAMIS_ERR_NOMEM;
     s->in_pos += 8;
@@ -376,6 +378,16 @@ static tamis_status zstd_load_dict(tm_src *s, tamis_error *err)
         if (!have)
             break;
         size_t k = TM_MIN(have, size - got);
+        if (got + k > dcap) {
+            size_t nc = TM_MIN((size_t)size, TM_MAX(dcap * 2, got + k));
+            uint8_t *nd = tm_realloc(dict, nc);
+            if (!nd) {
+                tm_free(dict);
+                return TAMIS_ERR_NOMEM;
+            }
+            dict = nd;
+            dcap = nc;
+        }
         memcpy(dict + got, s->in + s->in_pos, k);
         s->in_pos += k;
         got += k;
@@ -436,8 +448,15 @@ tamis_status tm_src_open(tm_src **out, FILE *f, int own_f, const uint8_t *mem, s
     s->name = name;
     s->max_cap = TM_MAX(max_window, (size_t)WIN_START);
     s->cap = WIN_START;
+    s->in_cap = IN_CHUNK;
+    if (mem) {
+        /* Small in-memory inputs (tests, fuzzing) start with small buffers; both grow or
+         * refill as needed. */
+        s->cap = TM_MIN((size_t)WIN_START, TM_MAX(mem_len * 2, (size_t)4096));
+        s->in_cap = TM_MIN((size_t)IN_CHUNK, TM_MAX(mem_len, (size_t)4096));
+    }
     s->buf = tm_malloc(s->cap);
-    s->in = tm_malloc(IN_CHUNK);
+    s->in = tm_malloc(s->in_cap);
     tamis_status st = TAMIS_OK;
     if (!s->buf || !s->in) {
         st = TAMIS_ERR_NOMEM;
