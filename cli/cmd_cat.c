@@ -35,7 +35,10 @@ static int cat_main(const cli_command *cmd, int argc, char **argv)
     if (rc == CLI_EXIT_OK && n > 1 && (!strcmp(args[1], "-h") || !strcmp(args[1], "--help")))
         fputs("cat options:\n"
               "  --content-only         only content records (response, resource, conversion)\n"
-              "  --no-payload           do not write the payload\n",
+              "  --no-payload           do not write the payload\n"
+              "common options (docs/cli.md): -o FILE (.gz/.zst compress), --stats FILE,\n"
+              "  --format F, --text-field K, --id-field K, --max-record-bytes N, --strict,\n"
+              "  -q, -v\n",
               stdout);
     cli_io_free(&io);
     free(args);

@@ -146,6 +146,8 @@ const cli_command cli_cmd_stats = {
         "Reads every record of the inputs (all WARC record types) and prints one JSON object\n"
         "on stdout: records_in, delivered, skipped, bytes_in (compressed bytes read),\n"
         "payload_bytes, text_bytes, by_warc_type, by_kind, skipped_by_error, seconds.\n"
-        "Bad records are reported on stderr; records_in = delivered + skipped.",
+        "Bad records are reported on stderr; records_in = delivered + skipped.\n"
+        "Options: --format F, --max-record-bytes N, --text-field K, --strict (exit 1 if\n"
+        "any record was skipped), -q, -v.",
     .main = stats_main,
 };
