@@ -912,6 +912,83 @@ static void render_wide(ctx *x, const tm_hnode *n, int depth)
     }
 }
 
+/* Calls-to-action and furniture that follow articles (newsletter boxes, share prompts,
+ * "more on this", copyright lines): matched in short blocks near the end only, where the
+ * body text rarely says such things. Lower-case UTF-8 substrings. */
+static const char *const tail_words[] = {
+    "newsletter", "subscribe", "abonnier", "sign up", "signup", "anmelden", "log in",
+    "einloggen", "copyright", "\xC2\xA9", "all rights reserved", "alle rechte", "teilen",
+    "share this", "gefällt mir", "mehr zum thema", "weitere informationen", "weiterlesen",
+    "schon gelesen", "auch interessant", "related", "relacionad", "lesen sie auch",
+    "read more", "read also", "follow us", "folgen sie", "kommentare", "comments",
+    "kontakt:", "czytaj", "więcej", "loading...", "foto:", "photo:", "bild:",
+    "nützlich", "war der artikel", "stay up-to-date", "mehr von uns", "zum weiterlesen",
+    "werbung", "anzeige", "advertisement", "sponsored", "stimmen"};
+
+static int tail_boilerplate(const char *b, size_t n)
+{
+    char low[256];
+    if (n >= sizeof low)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)b[i]);
+    low[n] = 0;
+    for (size_t i = 0; i < sizeof tail_words / sizeof tail_words[0]; i++) {
+        /* at a word start only: "share" must not hit "shares" inside a sentence */
+        for (const char *p = low; (p = strstr(p, tail_words[i])); p++)
+            if (p == low || !isalnum((unsigned char)p[-1]))
+                return 1;
+    }
+    return 0;
+}
+
+/* Drops boilerplate blocks ("\n\n"-separated) in the last third of the text: short blocks
+ * with a tail word anywhere there, and a run of very short blocks at the very end. */
+static void trim_tail(tm_buf *out)
+{
+    size_t starts[4096];
+    size_t nb = 0, i = 0;
+    while (i < out->len && nb < 4096) {
+        starts[nb++] = i;
+        const char *e = out->len - i >= 2 ? memmem(out->data + i, out->len - i, "\n\n", 2) : NULL;
+        if (!e)
+            break;
+        i = (size_t)(e - out->data) + 2;
+    }
+    if (nb < 3 || nb >= 4096)
+        return;
+    size_t first = nb - nb / 3;
+    size_t w = starts[first];
+    for (size_t k = first; k < nb; k++) {
+        size_t s0 = starts[k], e0 = k + 1 < nb ? starts[k + 1] : out->len;
+        size_t len = e0 - s0;
+        size_t tl = len;
+        while (tl && (out->data[s0 + tl - 1] == '\n'))
+            tl--;
+        if (tl < 150 && tail_boilerplate(out->data + s0, tl))
+            continue;
+        memmove(out->data + w, out->data + s0, len);
+        w += len;
+    }
+    out->len = w;
+    /* a run of label-like blocks at the end ("Kontakt:", "Foto: X", "Schon gelesen?") */
+    for (int r = 0; r < 3 && out->len; r++) {
+        while (out->len && out->data[out->len - 1] == '\n')
+            out->len--;
+        size_t ls = out->len;
+        while (ls >= 2 && !(out->data[ls - 1] == '\n' && out->data[ls - 2] == '\n'))
+            ls--;
+        if (ls < 2)
+            break;
+        size_t bl = out->len - ls;
+        char last = out->data[out->len - 1];
+        if (bl < 30 && (last == ':' || last == '?'))
+            out->len = ls;
+        else
+            break;
+    }
+}
+
 tamis_status tm_extract_content(tm_arena *a, tm_hdoc *h, const tm_extract_opts *o, tm_buf *out)
 {
     ctx x;
@@ -969,6 +1046,8 @@ tamis_status tm_extract_content(tm_arena *a, tm_hdoc *h, const tm_extract_opts *
     }
     if (x.heading_open && x.out.len - x.heading_start < 60)
         x.out.len = x.heading_start;
+    if (!o->keep_comments)
+        trim_tail(&x.out);
     *out = x.out;
     return x.st;
 }
