@@ -138,9 +138,20 @@ static inline qslot *qmap_put(qmap *m, uint64_t key, bool *fresh)
     *fresh = !sl->key;
     if (*fresh) {
         sl->key = key;
+        sl->cnt = 0;
+        sl->aux = 0;
         m->n++;
     }
     return sl;
+}
+
+/* Empties the slots listed (the ones a pass filled) instead of the whole table: a
+ * table sized for the 2-grams is reused, sparsely, by every longer n. */
+static void qmap_clear_slots(qmap *m, const uint32_t *idx, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        m->slots[idx[i]].key = 0;
+    m->n = 0;
 }
 
 /* ---- byte-level helpers */
@@ -512,8 +523,30 @@ static void fast_word(qctx *c, const char *w, size_t n, uint32_t letters, uint32
     add_word(c, w, n, (uint32_t)n - cont, letters > 0, fold, fl);
 }
 
+/* First byte in [p, e) equal to the letter `lo` in either case: eight bytes per step
+ * (SWAR zero-byte test on (b | 0x20) ^ lo), one pass for both cases. */
+static const unsigned char *find_letter_ci(const unsigned char *p, const unsigned char *e,
+                                           unsigned char lo)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const uint64_t pat = ones * lo, low = ones * 0x20;
+    while (e - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t v = (w | low) ^ pat;
+        uint64_t t = (v - ones) & ~v & highs;
+        if (t) /* the lowest flagged byte is the first match (little-endian) */
+            return p + (__builtin_ctzll(t) >> 3);
+        p += 8;
+    }
+    for (; p < e; p++)
+        if ((*p | 0x20) == lo)
+            return p;
+    return NULL;
+}
+
 /* Case-insensitive search for an ASCII lower-case pattern (Python's `p in line.lower()`
- * for the ASCII phrases C4 and RedPajama look for), without copying the line: memchr
+ * for the ASCII phrases C4 and RedPajama look for), without copying the line: find_letter_ci
  * finds the pattern's rarest letter (anchor, at offset a) in either case, and only
  * there is the whole pattern compared. '| 0x20' lower-cases ASCII letters and leaves
  * ' ' alone; patterns hold only letters and spaces, and text has no NUL. */
@@ -522,23 +555,13 @@ static const char *ci_find_at(const char *h, size_t n, const char *pat, size_t k
     if (n < k)
         return NULL;
     const unsigned char *u = (const unsigned char *)pat;
-    const char *lo_end = h + n - (k - a - 1); /* an anchor at or past this cannot fit */
-    const char *p = h + a;
-    const char *lo = NULL, *up = NULL;
-    bool lo_done = false, up_done = false;
-    while (p < lo_end) {
-        if (!lo_done && (!lo || lo < p)) {
-            lo = memchr(p, u[a], (size_t)(lo_end - p));
-            lo_done = !lo;
-        }
-        if (!up_done && (!up || up < p)) {
-            up = memchr(p, u[a] - 32, (size_t)(lo_end - p));
-            up_done = !up;
-        }
-        const char *q = lo_done ? up : up_done ? lo : (lo < up ? lo : up);
+    const unsigned char *p = (const unsigned char *)h + a;
+    const unsigned char *end = (const unsigned char *)h + n - (k - a - 1);
+    while (p < end) {
+        const unsigned char *q = find_letter_ci(p, end, u[a]);
         if (!q)
             return NULL;
-        const unsigned char *st = (const unsigned char *)q - a;
+        const unsigned char *st = q - a;
         size_t j = 0;
         while (j < k && (st[j] | 0x20) == u[j])
             j++;
@@ -635,13 +658,14 @@ static void scan_line_bytes(const char *ls, size_t L, line_scan *r)
 }
 
 /* Byte classes of the fast scanner. */
-enum { K_LOWER = 1, K_UPPER = 2, K_DIGIT = 4, K_WS = 8 };
-#define K_ALNUM (K_LOWER | K_UPPER | K_DIGIT)
+/* bit 0 letter, bit 1 upper-case letter, bit 2 digit: counts are sums of bits */
+enum { K_LETTER = 1, K_UPPER = 2, K_DIGIT = 4, K_WS = 8 };
+#define K_ALNUM (K_LETTER | K_DIGIT)
 static const uint8_t kcls[256] = {
     /* ASCII: 9, 11-13, 32 blank; 0-9 digit; A-Z upper; a-z lower; bytes >= 128: 0 */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0,
-    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
     0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
 };
 
@@ -708,14 +732,23 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_l
         if (word_char(cp, b)) {
             uint32_t nl = 0, nu = 0, nd = 0, cont = 0;
             bool wide = false;
-            size_t st = i, we;
+            size_t st = i, we = i;
             for (;;) {
-                if (clen == 1) {
-                    unsigned k = kcls[b];
-                    nl += (k & (K_LOWER | K_UPPER)) != 0;
-                    nu += (k & K_UPPER) != 0;
-                    nd += (k & K_DIGIT) != 0;
-                } else {
+                /* the common case: a run of ASCII letters and digits */
+                while (i < L) {
+                    unsigned k = kcls[s[i]];
+                    if (!(k & K_ALNUM))
+                        break;
+                    nl += k & 1;
+                    nu += (k >> 1) & 1;
+                    nd += (k >> 2) & 1;
+                    i++;
+                }
+                we = i > we ? i : we;
+                if (i >= L)
+                    break;
+                cp = char_at(s, i, L, &clen);
+                if (cp >= 0x80 && word_char(cp, s[i])) {
                     wide = true;
                     cont += (uint32_t)clen - 1;
                     if (tm_is_letter(cp)) {
@@ -723,25 +756,15 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_l
                         nu += tm_is_upper(cp);
                     } else
                         nd++;
-                }
-                i += clen;
-                we = i;
-                if (i >= L)
-                    break;
-                b = s[i];
-                cp = char_at(s, i, L, &clen);
-                if (word_char(cp, b))
+                    i += clen;
+                    we = i;
                     continue;
+                }
                 if (joiner(cp) && i + clen < L) {
                     size_t nlen;
-                    unsigned char nb = s[i + clen];
-                    int32_t nx = char_at(s, i + clen, L, &nlen);
-                    if (word_char(nx, nb)) {
+                    if (word_char(char_at(s, i + clen, L, &nlen), s[i + clen])) {
                         cont += (uint32_t)clen - 1;
                         i += clen;
-                        b = nb;
-                        cp = nx;
-                        clen = nlen;
                         continue;
                     }
                 }
@@ -814,6 +837,16 @@ static bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
     const unsigned char *s = (const unsigned char *)ls;
     uint64_t k = 0;
     for (size_t i = 0; i < L; i++) {
+        /* eight ASCII bytes at a time */
+        while (i + 8 <= L) {
+            uint64_t w8;
+            memcpy(&w8, s + i, 8);
+            if (w8 & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= L)
+            break;
         unsigned char b = s[i];
         if (b < 0x80)
             continue;
@@ -867,6 +900,7 @@ static bool repetition(const qctx *c, const uint64_t *prefix, uint64_t top[3], u
     uint32_t *cand = tm_malloc(W * sizeof *cand);
     uint32_t *sidx = tm_malloc(W * sizeof *sidx);
     qmap count = {0}, seen = {0};
+    size_t nprev = 0; /* slots the previous n filled, listed in sidx */
     if (!g || !cand || !sidx)
         goto out;
     memcpy(g, c->wh, W * sizeof *g);
@@ -877,7 +911,7 @@ static bool repetition(const qctx *c, const uint64_t *prefix, uint64_t top[3], u
         size_t last = W - n + 1; /* number of n-grams */
         while (nc && cand[nc - 1] >= last)
             nc--;
-        if (!qmap_reset(&count, nc))
+        if (n == 2 ? !qmap_reset(&count, nc) : (qmap_clear_slots(&count, sidx, nprev), false))
             goto out;
         uint32_t best = 0, first = 0;
         for (size_t k = 0; k < nc; k++) {
@@ -900,6 +934,7 @@ static bool repetition(const qctx *c, const uint64_t *prefix, uint64_t top[3], u
         }
         if (n <= 4)
             top[n - 2] = (prefix[first + n] - prefix[first] + (n - 1)) * (uint64_t)best;
+        nprev = nc;
         /* keep the positions whose n-gram repeats (in order) */
         size_t nm = 0;
         for (size_t k = 0; k < nc; k++)
