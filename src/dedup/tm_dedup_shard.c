@@ -469,7 +469,8 @@ tamis_status tamis_dedup_buckets(tamis_dedup *d, const char *const *sigs, size_t
     if (st != TAMIS_OK)
         goto done;
     if (n_runs == 0) {
-        qsort(buf, nb, sizeof *buf, tm_dd_entry_cmp);
+        if (nb > 1)
+            qsort(buf, nb, sizeof *buf, tm_dd_entry_cmp);
         for (size_t i = 0; i < nb && st == TAMIS_OK; i++)
             st = group_add(&g, &buf[i]);
     } else {
@@ -623,7 +624,8 @@ tamis_status tamis_dedup_cluster(tamis_dedup *d, const char *const *sigs, size_t
     if (st != TAMIS_OK)
         goto done;
     /* A pair sharing bands in two partitions comes twice. */
-    qsort(edges, n_edges, sizeof *edges, edge_cmp);
+    if (n_edges > 1)
+        qsort(edges, n_edges, sizeof *edges, edge_cmp);
     size_t u = 0;
     for (size_t i = 0; i < n_edges; i++)
         if (u == 0 || edges[i].a != edges[u - 1].a || edges[i].b != edges[u - 1].b)
@@ -754,7 +756,7 @@ static tamis_status load_rows(const char *path, uint32_t shard, crow **rows, siz
     }
     fclose(f);
     tm_buf_free(&line);
-    if (st == TAMIS_OK)
+    if (st == TAMIS_OK && *n > 1)
         qsort(*rows, *n, sizeof **rows, crow_cmp);
     return st;
 }
@@ -800,7 +802,8 @@ tamis_status tamis_dedup_filter(tamis_dedup *d, const char *clusters_path, uint3
             if (stats)
                 tamis_stats_add_in(stats, doc->payload_len ? doc->payload_len : tl);
             crow key = {seq++, 0, false, false, NULL};
-            const crow *row = bsearch(&key, rows, n_rows, sizeof *rows, crow_cmp);
+            const crow *row =
+                n_rows ? bsearch(&key, rows, n_rows, sizeof *rows, crow_cmp) : NULL;
             if (row) {
                 doc->has_dup = true;
                 doc->dup_size = row->size;

@@ -178,7 +178,8 @@ static tamis_status dedup_finish(void *self, tamis_error *err)
         if (p->exact && (v.h->exact_lo | v.h->exact_hi))
             ent[n_ent++] = (tm_dd_entry){v.h->exact_lo, p->bands, 0, i};
     }
-    qsort(ent, n_ent, sizeof *ent, tm_dd_entry_cmp);
+    if (n_ent > 1)
+        qsort(ent, n_ent, sizeof *ent, tm_dd_entry_cmp);
     members = tm_malloc((d->n ? d->n : 1) * sizeof *members);
     if (!members)
         goto oom;

@@ -303,7 +303,41 @@ __attribute__((target("avx2"))) static void minhash_avx2(const uint64_t *restric
     uint32_t k4 = k & ~3u;
     for (uint32_t i = 0; i < k; i++)
         sig[i] = UINT64_MAX ^ bias;
-    for (size_t j = 0; j < n; j++) {
+    /* Two shingles per pass over sig: their values meet in registers first, halving the
+     * loads and stores of sig and the loads of b. */
+    size_t j = 0;
+    for (; j + 1 < n; j += 2) {
+        uint64_t lo1 = sh[2 * j], hi1 = sh[2 * j + 1] | 1;
+        uint64_t lo2 = sh[2 * j + 2], hi2 = sh[2 * j + 3] | 1;
+        __m256i vlo1 = _mm256_set1_epi64x((long long)lo1);
+        __m256i vlo2 = _mm256_set1_epi64x((long long)lo2);
+        __m256i step1 = _mm256_set1_epi64x((long long)(4 * hi1));
+        __m256i step2 = _mm256_set1_epi64x((long long)(4 * hi2));
+        __m256i t1 = _mm256_set_epi64x((long long)(3 * hi1 + bias), (long long)(2 * hi1 + bias),
+                                       (long long)(hi1 + bias), (long long)bias);
+        __m256i t2 = _mm256_set_epi64x((long long)(3 * hi2 + bias), (long long)(2 * hi2 + bias),
+                                       (long long)(hi2 + bias), (long long)bias);
+        uint32_t i = 0;
+        for (; i < k4; i += 4) {
+            __m256i vb = _mm256_loadu_si256((const __m256i *)(const void *)(b + i));
+            __m256i v1 = _mm256_add_epi64(_mm256_xor_si256(vlo1, vb), t1);
+            __m256i v2 = _mm256_add_epi64(_mm256_xor_si256(vlo2, vb), t2);
+            __m256i m = _mm256_blendv_epi8(v1, v2, _mm256_cmpgt_epi64(v1, v2));
+            __m256i cur = _mm256_loadu_si256((const __m256i *)(void *)(sig + i));
+            __m256i gt = _mm256_cmpgt_epi64(cur, m);
+            _mm256_storeu_si256((__m256i *)(void *)(sig + i), _mm256_blendv_epi8(cur, m, gt));
+            t1 = _mm256_add_epi64(t1, step1);
+            t2 = _mm256_add_epi64(t2, step2);
+        }
+        for (; i < k; i++) {
+            uint64_t v1 = ((lo1 ^ b[i]) + (uint64_t)i * hi1) ^ bias;
+            uint64_t v2 = ((lo2 ^ b[i]) + (uint64_t)i * hi2) ^ bias;
+            int64_t m = (int64_t)v1 < (int64_t)v2 ? (int64_t)v1 : (int64_t)v2;
+            if (m < (int64_t)sig[i])
+                sig[i] = (uint64_t)m;
+        }
+    }
+    for (; j < n; j++) {
         uint64_t lo = sh[2 * j], hi = sh[2 * j + 1] | 1;
         __m256i vlo = _mm256_set1_epi64x((long long)lo);
         __m256i step = _mm256_set1_epi64x((long long)(4 * hi));
@@ -467,7 +501,8 @@ tamis_status tm_dd_make_record(const tm_dd_hasher *h, tm_dd_scratch *s, const ch
             memcpy(w + off, s->sig, p->k * 8);
             off += p->k * 8;
         }
-        memcpy(w + off, s->sh, n_sh_stored * 4);
+        if (n_sh_stored)
+            memcpy(w + off, s->sh, n_sh_stored * 4);
         off += n_sh_stored * 4;
     }
     memcpy(w + off, id, r.id_len);
