@@ -1024,10 +1024,6 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
 
     phrase ph_js = {"javascript", 10, 0, NULL, false};
     phrase ph_lorem = {"lorem ipsum", 11, 7, NULL, false};
-    phrase ph_policy[N_POLICY];
-    for (size_t k = 0; k < N_POLICY; k++)
-        ph_policy[k] = (phrase){policy_substrings[k], strlen(policy_substrings[k]),
-                                policy_anchor[k], NULL, false};
     size_t li = 0;
     const char *ls = text, *end = text + n;
     for (;; li++) {
@@ -1137,8 +1133,10 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
                 if (o->c4_curly_bracket && has_brace_open)
                     c4_curly = true;
                 if (o->c4_policy) {
+                    /* only lines that got this far: searched in the line itself */
                     for (size_t k = 0; k < N_POLICY; k++)
-                        if (phrase_count(&ph_policy[k], ls, le, end)) {
+                        if (ci_find_at(ls, L, policy_substrings[k], strlen(policy_substrings[k]),
+                                       policy_anchor[k])) {
                             why = TM_C4_POLICY;
                             break;
                         }
