@@ -298,8 +298,12 @@ static tamis_status filter_process(void *self, tamis_doc *doc, tamis_error *err)
     if (!fs->base->enabled || doc->kind == TAMIS_KIND_OTHER)
         return TAMIS_OK;
     const char *lang = tamis_doc_get(doc, TAMIS_F_LANG);
+    /* "und" (undetermined: no letters) is no language to tune for */
+    if (lang && !strcmp(lang, "und"))
+        lang = NULL;
     const filter_cfg *c = cfg_for(fs, lang);
-    bool english = !lang || !*lang || !strncmp(lang, "en", 2);
+    bool english = !lang || !*lang || !strcmp(lang, "en") || !strncmp(lang, "en-", 3) ||
+                   !strncmp(lang, "en_", 3);
 
     tm_quality_opts o;
     tm_quality_opts_init(&o);
