@@ -75,12 +75,12 @@ static bool cjk_date(const cl_tok *t, int *y, int *m, int *d)
     int v[3] = {0, 0, 0}, k = 0;
     while (p < end && k < 3) {
         int x = 0, nd = 0;
-        while (p < end && *p >= '0' && *p <= '9') {
+        while (p < end && *p >= '0' && *p <= '9' && nd < 5) {
             x = x * 10 + (*p - '0');
             p++;
             nd++;
         }
-        if (!nd || p >= end)
+        if (!nd || nd > 4 || p >= end)
             return false;
         int32_t cp = tm_utf8_next(&p, end);
         static const int32_t marks[3] = {0x5E74, 0x6708, 0x65E5}; /* 年 月 日 (also 년 월 일) */
@@ -206,8 +206,8 @@ int cl_parse_reading_time(const cl_lex *lx, const cl_norm *nl, const cl_hits *h)
                 return 0;
             minutes = v;
             numbytes += (uint32_t)t[i].n;
-        } else if (t[i].n > 3 && all_digits(t[i].s, 1)) {
-            /* "5min" glued */
+        } else if (t[i].n > 3 && all_digits(t[i].s, 1) && !all_digits(t[i].s, 4)) {
+            /* "5min" glued (at most three digits) */
             int x = atoi(t[i].s);
             if (minutes || x <= 0)
                 return 0;
