@@ -37,3 +37,35 @@ PY
 echo "== aeb-wetlike (article body, 4-gram shingle F1; keep-all 0.657, C4 rules 0.830)"
 python3 "$SHARED/tools/score_extraction.py" --bench aeb --data "$data" --pred "$pred" \
     ${PER_PAGE:+--per-page "$PER_PAGE"}
+
+# Before/after on real Common Crawl text without labels: documents, lines and bytes kept,
+# lines removed by rule, and one sample document.
+cc=$SHARED/data/cc-text-samples
+if [ -d "$cc" ]; then
+    echo "== cc-text-samples (no labels): before/after"
+    for f in "$cc"/*.jsonl.gz "$cc"/dolma-deduper/documents-000.json.gz; do
+        "$TAMIS" clean -q --keep-dropped "$@" "$f" > "$work/cc.jsonl"
+        python3 - "$f" "$work/cc.jsonl" <<'PY'
+import collections, gzip, json, os, sys
+src, out = sys.argv[1], sys.argv[2]
+before = [json.loads(l) for l in gzip.open(src, "rt", encoding="utf-8")]
+after = [json.loads(l) for l in open(out, encoding="utf-8")]
+lin = sum(len([x for x in d["text"].split("\n") if x.strip()]) for d in before)
+bin_ = sum(len(d["text"].encode()) for d in before)
+kept = [d for d in after if d.get("decision") != "drop"]
+lout = sum(len([x for x in d["text"].split("\n") if x.strip()]) for d in kept)
+bout = sum(len(d["text"].encode()) for d in kept)
+why = collections.Counter()
+for d in after:
+    why.update(d.get("removed_lines", {}))
+meta = collections.Counter(k for d in kept for k in d.get("metadata", {}) if k in
+                           ("title", "author", "date", "site", "category", "dateline",
+                            "reading_time", "related", "modified"))
+print("%s: docs %d -> %d kept (%d clean_empty); lines %d -> %d (%.0f%%); bytes %.2f MB -> %.2f MB (%.0f%%)"
+      % (os.path.basename(src), len(before), len(kept), len(after) - len(kept), lin, lout,
+         100.0 * lout / max(lin, 1), bin_ / 1e6, bout / 1e6, 100.0 * bout / max(bin_, 1)))
+print("  removed lines by rule: " + ", ".join("%s %d" % kv for kv in why.most_common(10)))
+print("  metadata found in kept docs: " + (", ".join("%s %d" % kv for kv in meta.most_common()) or "none"))
+PY
+    done
+fi
