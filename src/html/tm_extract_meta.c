@@ -38,6 +38,8 @@ typedef struct meta_ctx {
     tm_buf tmp;
     const char *h1;
     int n_h1;
+    int pending_label;  /* 1: a publication label, 2: an update label, awaiting its date */
+    int pending_left;   /* text nodes the pending label still applies to */
     const char *title_tag;
 } meta_ctx;
 
@@ -711,13 +713,65 @@ static const char *node_text(meta_ctx *m, const tm_hnode *n, size_t *len)
     return tm_arena_strndup(m->a, m->tmp.data, m->tmp.len);
 }
 
+/* Labels that say what a date in the same or the next text node is. */
+static const char *const pub_labels[] = {
+    "veröffentlicht", "published", "erschienen", "publié", "publicado", "posted on",
+    "erstellt am", "publiziert", "datum:", "date:", "pubblicato", "opublikowano"};
+static const char *const upd_labels[] = {
+    "aktualisiert", "updated", "letzte änderung", "zuletzt", "modified", "geändert",
+    "mis à jour", "actualizado", "aggiornato", "last update", "stand:"};
+
+static int has_label(const char *t, size_t n, const char *const *labels, size_t nl)
+{
+    char low[160];
+    size_t k = TM_MIN(n, sizeof low - 1);
+    for (size_t i = 0; i < k; i++)
+        low[i] = (char)tolower((unsigned char)t[i]);
+    low[k] = 0;
+    for (size_t i = 0; i < nl; i++)
+        if (strstr(low, labels[i]))
+            return 1;
+    return 0;
+}
+
+/* Body text: dates after "Veröffentlicht am"/"Published" labels rank with microdata,
+ * dates after update labels go to `modified`, and the first unlabelled date of the page
+ * is the last resort for `date`. */
+static void text_date(meta_ctx *m, const char *t, size_t n)
+{
+    if (n < 4 || n > 400)
+        return;
+    int label = has_label(t, n, pub_labels, sizeof pub_labels / sizeof pub_labels[0]) ? 1
+              : has_label(t, n, upd_labels, sizeof upd_labels / sizeof upd_labels[0]) ? 2
+                                                                                       : 0;
+    if (!label && m->pending_left > 0) {
+        label = m->pending_label;
+        m->pending_left--;
+    }
+    char iso[40];
+    int found = (label || m->s[TAMIS_F_DATE].prio > P_TEXT) && tm_extract_parse_date(t, n, iso);
+    if (!found) {
+        if (label) {
+            m->pending_label = label;
+            m->pending_left = 2;
+        }
+        return;
+    }
+    m->pending_left = 0;
+    const char *v = tm_arena_strndup(m->a, iso, strlen(iso));
+    if (label == 1)
+        put(m, TAMIS_F_DATE, P_VISIBLE, v);
+    else if (label == 2)
+        put(m, TAMIS_F_MODIFIED, P_VISIBLE, v);
+    put(m, TAMIS_F_DATE, P_TEXT, v);
+}
+
 static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
 {
     for (const tm_hnode *c = n->first; c; c = c->next) {
         if (c->tag == TM_T_TEXT) {
-            /* last resort for the date: the first date written anywhere in the page */
-            if (in_body && m->s[TAMIS_F_DATE].prio > P_TEXT && c->text_len >= 8)
-                put_date(m, TAMIS_F_DATE, P_TEXT, c->text, c->text_len);
+            if (in_body)
+                text_date(m, c->text, c->text_len);
             continue;
         }
         size_t l;
