@@ -38,7 +38,7 @@ rate() { sed -n 's/.*texts_per_s \([0-9]*\).*/\1/p'; }
 declare -A R
 for b in cld2 fasttext ensemble; do
     R[$b]=$("$TMP/bench_lang" $b "$TMP/s.nul" 2>&1 >/dev/null | rate)
-    printf '  tamis %-9s %8s sentences/s (CPU time in the stage, 1 core)\n' "$b" "${R[$b]}"
+    printf '  tamis %-9s %8s sentences/s (CPU time, 1 core)\n' "$b" "${R[$b]}"
 done
 if command -v fasttext >/dev/null && [ -f "$MODEL" ]; then
     # model load measured on a one-line input and subtracted

@@ -121,9 +121,8 @@ static void from_ft(const tm_lang_guess *g, int k, tm_lang_result *r)
     memcpy(r->top, c, sizeof(tm_lang_guess) * (size_t)r->n);
 }
 
-void tm_lang_identify(const tm_lang_opts *o, const char *s, size_t n, tm_lang_result *r)
+static void identify(const tm_lang_opts *o, const char *s, size_t n, tm_lang_result *r)
 {
-    memset(r, 0, sizeof *r);
     size_t counts[TM_SCRIPT__COUNT];
     size_t letters = tm_script_counts(s, n, counts);
     r->letters = letters;
@@ -213,6 +212,18 @@ void tm_lang_identify(const tm_lang_opts *o, const char *s, size_t n, tm_lang_re
             r->top[i].score = 1.0f;
     }
     r->reliable = c.reliable || r->top[0].score >= 0.5f;
+}
+
+void tm_lang_identify(const tm_lang_opts *o, const char *s, size_t n, tm_lang_result *r)
+{
+    memset(r, 0, sizeof *r);
+    identify(o, s, n, r);
+    /* fastText's probabilities go slightly above 1 on near-certain text (it sums
+     * approximated logs: `fasttext predict-prob` prints 1.00006 for "een"); scores are
+     * documented as 0..1. */
+    for (int i = 0; i < r->n; i++)
+        r->top[i].score = r->top[i].score > 1.0f ? 1.0f : r->top[i].score < 0.0f ? 0.0f
+                                                                                  : r->top[i].score;
 }
 
 const char *tm_lang_backend_name(int b)
