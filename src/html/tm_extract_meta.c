@@ -299,7 +299,8 @@ static void put_author(meta_ctx *m, int prio, const char *v, size_t n)
         "author: ", "author ", "auteur: ", "auteur : ", "auteur ", "text: ", "text von ",
         "text ", "geschrieben von ", "erstellt von ", "beitrag von ", "beitragvon ",
         "ein beitrag von ", "verfasst von ", "zeige alle beiträge von ", "alle beiträge von ",
-        "view all posts by ", "more by ", "mehr von ", "redaktion: ", "autor/in: ", "di ", "door "};
+        "view all posts by ", "more by ", "mehr von ", "fotos: ", "foto: ", "text & fotos: ",
+        "text und fotos: ", "interview: ", "redakteur: ", "redakteurin: ", "redaktion: ", "autor/in: ", "di ", "door "};
     for (int again = 1; again;) {
         again = 0;
         while (*c && (ispunct((unsigned char)*c) || *c == ' ') && *c != '@') {
@@ -339,8 +340,23 @@ static void put_author(meta_ctx *m, int prio, const char *v, size_t n)
             e = q;
             break;
         }
-    while (e > c && (e[-1] == ' ' || e[-1] == ',' || e[-1] == '-' || e[-1] == ':'))
-        e--;
+    /* trailing connective of a cut date line ("Jane Doe am", "John Roe at", "X Stand") */
+    for (int again = 1; again;) {
+        again = 0;
+        while (e > c && (e[-1] == ' ' || e[-1] == ',' || e[-1] == '-' || e[-1] == ':' ||
+                         e[-1] == '.' || (unsigned char)e[-1] == 0xB7 /* middle dot */ ||
+                         (unsigned char)e[-1] == 0xC2))
+            e--;
+        static const char *const tails[] = {" am", " at", " on", " stand", " vor", " um",
+                                            " fr", " le", " el", " il", " den", " the"};
+        for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+            size_t tl = strlen(tails[i]);
+            if ((size_t)(e - c) > tl && !strncasecmp(e - tl, tails[i], tl)) {
+                e -= tl;
+                again = 1;
+            }
+        }
+    }
     if (e - c < 2)
         return;
     static const char *const words[] = {"von", "by", "par", "collectif", "montag", "dienstag",
@@ -734,6 +750,41 @@ static int has_label(const char *t, size_t n, const char *const *labels, size_t 
     return 0;
 }
 
+/* A short text that reads as a byline: a label word, then two to four capitalised words
+ * ("von Daniela Obers", "Text von Christian Seiler", "By Jane Doe"). */
+static void text_byline(meta_ctx *m, const char *t, size_t n)
+{
+    if (n < 6 || n > 80 || m->n_au >= 32)
+        return;
+    while (n && isspace((unsigned char)*t))
+        t++, n--;
+    static const char *const labels[] = {"by ", "von ", "text von ", "text: ", "par ", "por ",
+                                         "autor: ", "autorin: ", "author: ", "written by ",
+                                         "text und fotos: ", "ein beitrag von "};
+    size_t skip = 0;
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (n > strlen(labels[i]) && !strncasecmp(t, labels[i], strlen(labels[i])))
+            skip = strlen(labels[i]);
+    if (!skip)
+        return;
+    const char *p = t + skip, *e = t + n;
+    int words = 0;
+    while (p < e) {
+        while (p < e && *p == ' ')
+            p++;
+        if (p >= e)
+            break;
+        /* each word starts upper case (ASCII or any multi-byte letter) */
+        if (!(isupper((unsigned char)*p) || (unsigned char)*p >= 0xC3))
+            return;
+        while (p < e && *p != ' ')
+            p++;
+        words++;
+    }
+    if (words >= 2 && words <= 4)
+        put_author(m, P_TEXT, t, n);
+}
+
 /* Body text: dates after "Veröffentlicht am"/"Published" labels rank with microdata,
  * dates after update labels go to `modified`, and the first unlabelled date of the page
  * is the last resort for `date`. */
@@ -770,8 +821,10 @@ static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
 {
     for (const tm_hnode *c = n->first; c; c = c->next) {
         if (c->tag == TM_T_TEXT) {
-            if (in_body)
+            if (in_body) {
                 text_date(m, c->text, c->text_len);
+                text_byline(m, c->text, c->text_len);
+            }
             continue;
         }
         size_t l;
@@ -813,6 +866,10 @@ static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
                 if (!m->h1)
                     m->h1 = node_text(m, c, &l);
             }
+            break;
+        case TM_T_ADDRESS:
+            if (in_body && (t = node_text(m, c, &l)) && l < 80)
+                put_author(m, P_VISIBLE, t, l);
             break;
         case TM_T_TIME: {
             const char *dt = tm_html_attr(c, "datetime");
@@ -925,11 +982,12 @@ tamis_status tm_extract_meta(tamis_doc *doc, const tm_hdoc *h)
     const char *h1 = (m.h1 && m.n_h1 == 1 && strlen(m.h1) < 300) ? m.h1 : NULL;
     if (h1 && site && !strcasecmp(h1, site))
         h1 = NULL;
+    /* strong sources give every author they list; visible bylines and text give the
+     * first one in document order (later ones are teasers, comments) */
     int weak_seen = 0;
     for (int i = 0; i < m.n_au; i++)
         if (m.au_v[i] && !(site && !strcasecmp(m.au_v[i], site))) {
-            /* visible bylines: the first one only (later ones are teasers, comments) */
-            if (m.au_prio[i] >= P_TIME && weak_seen++)
+            if (m.au_prio[i] >= P_TIME && m.au_prio[i] <= P_TEXT && weak_seen++)
                 continue;
             put(&m, TAMIS_F_AUTHOR, m.au_prio[i], m.au_v[i]);
         }
