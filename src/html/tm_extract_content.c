@@ -70,7 +70,9 @@ static int token_starts(const char *v, const char *const *pats, size_t np)
 {
     /* a pattern matches at the start of a class token or after '-'/'_' inside one */
     for (const char *p = v; *p; p++) {
-        if (p != v && !(p[-1] == ' ' || p[-1] == '-' || p[-1] == '_'))
+        /* a part starts after a space, '-', '_' or a lower-to-upper case step (camelCase) */
+        if (p != v && !(p[-1] == ' ' || p[-1] == '-' || p[-1] == '_' ||
+                        (islower((unsigned char)p[-1]) && isupper((unsigned char)*p))))
             continue;
         char c0 = (char)tolower((unsigned char)*p);
         for (size_t i = 0; i < np; i++) {
@@ -94,11 +96,11 @@ static const char *const neg_strong[] = {
     "most-popular", "mostpopular", "trending", "read-more", "readmore", "more-stories",
     "also-read", "toolbar", "rating", "banner", "caption", "credit",
     "sr-only", "visually-hidden", "screen-reader", "disclaimer", "login", "donate",
-    "table-of-contents", "infobox"};
+    "table-of-contents", "infobox", "rollover", "tooltip", "popover", "hovercard"};
 /* Short or ambiguous names: only at the very start of a class/id token. */
 static const char *const neg_start[] = {"widget", "ad-", "ads-", "ad_", "ads", "tags", "toc", "meta",
                                         "print", "skip", "jump", "follow", "bio", "contrib",
-                                        "about-author", "summary"};
+                                        "about-author", "summary", "dfp"};
 static const char *const neg_weak[] = {"comment", "foot", "header", "shoutbox", "combx",
                                        "contact", "media", "scroll", "tool", "nav", "side",
                                        "extra", "aside", "links", "card", "list", "teaser"};
@@ -585,6 +587,14 @@ static int boilerplate_line(const tm_hnode *c)
     for (size_t i = 0; i < sizeof ads / sizeof ads[0]; i++)
         if (!strcasecmp(buf, ads[i]))
             return 1;
+    /* teaser-box labels standing alone between paragraphs */
+    static const char *const labels[] = {"don't miss", "don’t miss", "read more", "related",
+                                         "see also", "more:", "read also", "recommended",
+                                         "lesen sie auch", "auch interessant", "mehr zum thema",
+                                         "related articles", "trending", "most read"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (!strcasecmp(buf, labels[i]))
+            return 1;
     char iso[40];
     if (c->chars <= 25 && tm_extract_parse_date(buf, n, iso))
         return 1;
@@ -601,12 +611,14 @@ static int drop_block(ctx *x, const tm_hnode *c)
     double ld = link_density(c);
     switch (c->tag) {
     case TM_T_P:
-        return (ld > 0.8 && c->chars < 200) || boilerplate_line(c);
+        return (ld > 0.75 && c->chars < 400) || boilerplate_line(c);
     case TM_T_H1: case TM_T_H2: case TM_T_H3: case TM_T_H4: case TM_T_H5: case TM_T_H6:
         return ld > 0.5;
     case TM_T_UL: case TM_T_OL: case TM_T_DL: case TM_T_TABLE: case TM_T_DIV:
     case TM_T_SECTION: case TM_T_FORM: case TM_T_HEADER: case TM_T_FIGURE: case TM_T_LI:
     case TM_T_CENTER: case TM_T_ARTICLE: {
+        if (c->chars <= 20 && c->tag != TM_T_LI && boilerplate_line(c))
+            return 1;
         if (ld > 0.5 && !(c->tag == TM_T_DIV && c->n_p >= 3 && ld < 0.7))
             return 1;
         if ((c->flags & TM_HF_NEGATIVE) && !(c->flags & TM_HF_POSITIVE) && c->chars < 400 &&
