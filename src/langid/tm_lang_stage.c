@@ -304,8 +304,14 @@ static tamis_status lang_process(void *self, tamis_doc *doc, tamis_error *err)
     if (r.ran_cld2)
         atomic_fetch_add_explicit(&ls->cld2_runs, 1, memory_order_relaxed);
     tamis_status st = set_result(doc, &r);
-    if (st == TAMIS_OK && ls->cfg->paragraphs && memchr(clean, '\n', cn))
+    /* Paragraphs are labelled only when the document-level answer leaves room for a
+     * second language (a runner-up with >= 2 %, or a winner below 0.9): a page CLD2 finds
+     * 99 % English is not split, which halves the stage's cost on web text. */
+    bool maybe_mixed = r.n > 0 && (r.top[0].score < 0.9f || (r.n > 1 && r.top[1].score >= 0.02f));
+    if (st == TAMIS_OK && ls->cfg->paragraphs && maybe_mixed && memchr(clean, '\n', cn))
         st = label_paragraphs(ls, doc, clean, cn, &r);
+    else if (st == TAMIS_OK && ls->cfg->paragraphs)
+        st = tamis_doc_set_signal(doc, "lang_mixed_fraction", 0.0);
     if (st != TAMIS_OK)
         return tm_err(err, st, NULL, 0, 0, "cannot store the result");
     return TAMIS_OK;
