@@ -58,7 +58,23 @@ struct cl_lex {
     const char *langs[CL_MAX_LANGS];
 };
 
-static uint64_t cl_hash(const char *s, size_t n) { return XXH3_64bits(s, n); }
+/* Keys are words: up to 16 bytes they are hashed inline (two 64-bit loads and a
+ * multiply-xorshift mix); XXH3 through the shared library's PLT cost more than the probe
+ * for such short keys (callgrind). Longer keys use XXH3. */
+static inline uint64_t cl_hash(const char *s, size_t n)
+{
+    if (n > 16)
+        return XXH3_64bits(s, n);
+    uint64_t a = 0, b = 0;
+    memcpy(&a, s, n < 8 ? n : 8);
+    if (n > 8)
+        memcpy(&b, s + 8, n - 8);
+    uint64_t h = (a ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+    h ^= (b + n) * 0x94D049BB133111EBull;
+    h ^= h >> 31;
+    h *= 0xD6E8FEB86659FD93ull;
+    return h ^ (h >> 32);
+}
 
 static cl_slot *map_find(const cl_map *m, const char *k, size_t n)
 {

@@ -11,6 +11,7 @@
 
 typedef struct clean_cfg {
     bool enabled;
+    bool after_extract;
     bool explain;
     bool corpus;
     int64_t corpus_min_docs;
@@ -26,6 +27,8 @@ typedef struct clean_cfg {
 
 static const tm_param clean_params[] = {
     {"enabled", TM_P_BOOL, "true", offsetof(clean_cfg, enabled), "run this stage"},
+    {"after_extract", TM_P_BOOL, "false", offsetof(clean_cfg, after_extract),
+     "also clean text that extract produced from HTML (default: text records only)"},
     {"explain", TM_P_BOOL, "false", offsetof(clean_cfg, explain),
      "replace the text by every line prefixed with KEEP/DROP and the rule (no doc is dropped)"},
     {"corpus", TM_P_BOOL, "false", offsetof(clean_cfg, corpus),
@@ -1040,7 +1043,8 @@ static tamis_status clean_observe(void *self, const tamis_doc *doc, tamis_error 
 {
     clean_state *st = self;
     cl_table *t = &st->tab;
-    if (!st->cfg->enabled || !st->cfg->corpus || doc->kind != TAMIS_KIND_TEXT)
+    if (!st->cfg->enabled || !st->cfg->corpus || doc->kind != TAMIS_KIND_TEXT ||
+        (doc->extracted && !st->cfg->after_extract))
         return TAMIS_OK;
     tm_buf_clear(&st->scratch);
     const char *p = doc->text, *end = doc->text + doc->text_len;
@@ -1139,41 +1143,60 @@ static tamis_status clean_create(void **self, const void *cfgp, tamis_error *err
 static tamis_status build_output(tamis_doc *doc, const clean_cfg *cfg, const char *text,
                                  const cl_line *L, size_t n, size_t *kept_out)
 {
-    tm_buf out;
-    tm_buf_init(&out);
     size_t kept = 0;
-    tamis_status rc = TAMIS_OK;
-    for (size_t i = 0; i < n && rc == TAMIS_OK; i++) {
-        const cl_line *l = &L[i];
-        if (cfg->explain) {
+    if (cfg->explain) {
+        tm_buf out;
+        tm_buf_init(&out);
+        tamis_status rc = TAMIS_OK;
+        for (size_t i = 0; i < n && rc == TAMIS_OK; i++) {
+            const cl_line *l = &L[i];
             rc = tm_buf_printf(&out, "%s %-15s\t", l->keep ? "KEEP" : "DROP", l->why);
             if (rc == TAMIS_OK)
                 rc = tm_buf_append(&out, text + l->off, l->len);
             if (rc == TAMIS_OK)
                 rc = tm_buf_putc(&out, '\n');
             kept += l->keep;
-            continue;
         }
+        if (rc == TAMIS_OK)
+            rc = tm_doc_set_textn(doc, out.data ? out.data : "", out.len);
+        tm_buf_free(&out);
+        *kept_out = kept;
+        return rc;
+    }
+    /* Kept lines are slices of text that is already valid UTF-8: copy them into the
+     * arena and adopt the result (no second validation pass). */
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++)
+        if (L[i].keep)
+            total += L[i].len + 2;
+    char *o = tm_arena_alloc(&doc->arena, total);
+    if (!o)
+        return TAMIS_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const cl_line *l = &L[i];
         if (!l->keep)
             continue;
-        if (kept)
-            rc = tm_buf_puts(&out, l->blank_before ? "\n\n" : "\n");
-        if (rc == TAMIS_OK)
-            rc = tm_buf_append(&out, text + l->off, l->len);
+        if (kept) {
+            o[k++] = '\n';
+            if (l->blank_before)
+                o[k++] = '\n';
+        }
+        memcpy(o + k, text + l->off, l->len);
+        k += l->len;
         kept++;
     }
-    if (rc == TAMIS_OK)
-        rc = tm_doc_set_textn(doc, out.data ? out.data : "", out.len);
-    tm_buf_free(&out);
+    o[k] = '\0';
+    tm_doc_adopt_text(doc, o, k);
     *kept_out = kept;
-    return rc;
+    return TAMIS_OK;
 }
 
 static tamis_status clean_process(void *self, tamis_doc *doc, tamis_error *err)
 {
     clean_state *st = self;
     const clean_cfg *cfg = st->cfg;
-    if (!cfg->enabled || doc->kind != TAMIS_KIND_TEXT)
+    if (!cfg->enabled || doc->kind != TAMIS_KIND_TEXT || (doc->extracted && !cfg->after_extract))
         return TAMIS_OK;
     /* The document model keeps text valid UTF-8 without NULs (tm_doc_set_textn
      * sanitises); the decoders here also survive invalid bytes (U+FFFD, advance one). */
