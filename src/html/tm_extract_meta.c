@@ -792,6 +792,12 @@ static void text_date(meta_ctx *m, const char *t, size_t n)
 {
     if (n < 4 || n > 400)
         return;
+    /* cheap filter first: a date needs a digit, a lone label is short */
+    int digit = 0;
+    for (size_t i = 0; i < n && !digit; i++)
+        digit = t[i] >= '0' && t[i] <= '9';
+    if (!digit && (n > 40 || m->pending_left > 0))
+        return;
     int label = has_label(t, n, pub_labels, sizeof pub_labels / sizeof pub_labels[0]) ? 1
               : has_label(t, n, upd_labels, sizeof upd_labels / sizeof upd_labels[0]) ? 2
                                                                                        : 0;
