@@ -137,6 +137,9 @@ struct tamis_doc {
     tm_arena arena;
     const char *id;
     tamis_kind kind;
+    /* Set by extract once the payload's main text is in `text`: clean leaves such
+     * documents alone (it is for text records: WET, JSONL, .txt). */
+    bool extracted;
     const uint8_t *payload;
     size_t payload_len;
     const char *text; /* UTF-8, NUL-terminated, "" when none */

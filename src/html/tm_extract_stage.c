@@ -183,6 +183,7 @@ static tamis_status extract_process(void *self, tamis_doc *doc, tamis_error *err
         return tm_err(err, st, doc->src_file, doc->src_offset, doc->src_record,
                       "extract: %s", tamis_strerror(st));
     doc->kind = TAMIS_KIND_TEXT;
+    doc->extracted = true;
     if (doc->text_len == 0)
         return tm_doc_dropf(doc, "extract_empty: no main content in %zu bytes of HTML (%zu nodes)",
                             n, h.n_nodes);

@@ -225,6 +225,12 @@ tamis_status tm_jsonl_parse(tm_rd *r, const char *line, size_t len, tamis_doc *d
             st = parse_rest(r, doc, &m);
         }
     }
+    if (st == TAMIS_OK && doc->payload && has_text) {
+        /* Text next to an HTML payload is extracted text (spools between passes). */
+        const char *ct = tamis_doc_get(doc, TAMIS_F_CONTENT_TYPE);
+        doc->extracted = tm_sniff_kind(ct, ct ? strlen(ct) : 0, doc->payload,
+                                       doc->payload_len) == TAMIS_KIND_HTML;
+    }
     if (st == TAMIS_OK && doc->payload && !has_text) {
         /* A payload without text still needs extracting (cat --payload output, spools
          * written before extraction). */
