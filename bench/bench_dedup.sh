@@ -51,7 +51,7 @@ printf '  wc -w (C.UTF-8)          %6.1f MB/s; ratio signatures / wc -w = %.2f\n
     "$(echo "$MB / $s_wc" | bc -l)" "$(echo "($TEXT_MB / $s_sig) / ($MB / $s_wc)" | bc -l)"
 sig_mb=$(stat -c %s "$TMP/x.sig" | awk '{print $1 / 1e6}')
 printf '  signature file: %.1f MB (%.0f bytes per document)\n' "$sig_mb" \
-    "$(echo "$sig_mb * 1e6 / (4301 * $REPEAT)" | bc -l)"
+    "$(echo "$sig_mb * 1000000 / (4301 * $REPEAT)" | bc -l)"
 rm -f "$TMP/x.sig" "$TMP/corpus.jsonl"
 
 echo "2. tamis dedup on $N synthetic documents (bench/make_dedup_corpus.py from neardup-dev texts)"
@@ -64,6 +64,8 @@ export TMPDIR="$TMP"
 read -r s_all rss wall < <(cpu "$TAMIS" dedup -v --stats "$TMP/stats.json" -o "$TMP/out.jsonl" "$TMP/syn.jsonl")
 grep -o 'signatures [0-9.]*, buckets [0-9.]*, cluster [0-9.]*, filter [0-9.]*' "$TMP/err" | sed 's/^/  steps (s): /' || true
 kept=$(wc -l < "$TMP/out.jsonl")
-printf '  %d documents: %.1f s wall, %.1f s CPU, peak RSS %.0f MB (target <= 2048 MB at 1 M), %d kept\n' \
-    "$N" "$wall" "$s_all" "$(echo "$rss / 1024" | bc -l)" "$kept"
-printf '  %.0f docs/s, %.1f MB/s wall\n' "$(echo "$N / $wall" | bc -l)" "$(echo "$SMB / $wall" | bc -l)"
+load=$(cut -d' ' -f1 /proc/loadavg)
+printf '  %d documents: %.1f s wall (load average %s on %d cores), %.1f s CPU, peak RSS %.0f MB (target <= 2048 MB at 1 M), %d kept\n' \
+    "$N" "$wall" "$load" "$(nproc)" "$s_all" "$(echo "$rss / 1024" | bc -l)" "$kept"
+printf '  %.0f docs/s wall, %.1f MB/s wall, %.1f MB/s per CPU second\n' "$(echo "$N / $wall" | bc -l)" \
+    "$(echo "$SMB / $wall" | bc -l)" "$(echo "$SMB / $s_all" | bc -l)"
