@@ -107,6 +107,8 @@ static const char *const neg_weak[] = {"comment", "foot", "header", "shoutbox", 
 static const char *const pos[] = {"article", "body", "content", "entry", "hentry", "main",
                                   "post", "text", "blog", "story", "prose", "richtext",
                                   "rich-text", "single", "news"};
+/* Never article text, however much text they hold (cookie walls, consent dialogs). */
+static const char *const neg_never[] = {"cookie", "consent", "gdpr"};
 static const char *const comment_pats[] = {"comment", "disqus", "respond", "reply",
                                            "discussion", "kommentar", "reactions"};
 
@@ -210,7 +212,7 @@ static void prune(ctx *x, tm_hnode *n, int in_comments)
         /* A container holding the headline or most of the page's text is a wrapper of
          * the article whatever its name says ("page-ad-margins", "has-sidebar") or
          * however broken markup nested it (an unclosed <header> or <nav>). */
-        int wrapper = (c->flags & TM_HF_HAS_H1) || c->chars * 2 > x->page_chars;
+        int wrapper = (c->flags & TM_HF_HAS_H1) || (c->chars * 2 > x->page_chars && c->chars >= 500);
         /* Several real paragraphs with little link text are content, whatever the
          * container is called ("sharing-container", "lay-sidebar" around an article). */
         int texty = c->chars >= 400 && link_density(c) < 0.3 &&
@@ -256,6 +258,8 @@ static void prune(ctx *x, tm_hnode *n, int in_comments)
                         x->comments[x->n_comments++] = c;
                 }
                 if (!rm && strong && !(c->flags & TM_HF_POSITIVE) && !texty)
+                    rm = 1;
+                if (!rm && !(c->flags & TM_HF_HAS_H1) && MATCH(c, neg_never))
                     rm = 1;
             }
         }
