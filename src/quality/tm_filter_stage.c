@@ -288,6 +288,34 @@ static bool lang_allowed(const char *list, const char *lang)
     return false;
 }
 
+/* Stores the signals on the document. When it has none yet (the usual case: filter is
+ * the stage that computes signals) they are appended in one go with their static names,
+ * instead of tamis_doc_set_signal's name search per signal (measured 3 % of the stage). */
+static tamis_status write_signals(tamis_doc *doc, const double *v, bool have_stop)
+{
+    if (doc->n_signals == 0) {
+        tm_signal *sg = tm_arena_alloc(&doc->arena, TM_QS__COUNT * sizeof *sg);
+        if (!sg)
+            return TAMIS_ERR_NOMEM;
+        uint32_t k = 0;
+        for (int i = 0; i < TM_QS__COUNT; i++)
+            if (i != TM_QS_GOPHER_STOP_WORDS || have_stop)
+                sg[k++] = (tm_signal){tm_qs_name((tm_qs)i), v[i]}; /* static names */
+        doc->signals = sg;
+        doc->n_signals = k;
+        doc->cap_signals = TM_QS__COUNT;
+        return TAMIS_OK;
+    }
+    for (int i = 0; i < TM_QS__COUNT; i++) {
+        if (i == TM_QS_GOPHER_STOP_WORDS && !have_stop)
+            continue;
+        tamis_status st = tamis_doc_set_signal(doc, tm_qs_name((tm_qs)i), v[i]);
+        if (st != TAMIS_OK)
+            return st;
+    }
+    return TAMIS_OK;
+}
+
 /* A rule is off when its threshold is negative; Gopher's are also off at 0, as
  * datatrove tests them for truthiness. */
 static inline bool on(double t, bool zero_off) { return zero_off ? t > 0 : t >= 0; }
@@ -331,13 +359,8 @@ static tamis_status filter_process(void *self, tamis_doc *doc, tamis_error *err)
     const double *v = q.v;
     /* A language without a stop-word list cannot be judged by the stop-word rule. */
     bool have_stop = english || gopher_stop;
-    if (c->write_signals)
-        for (int i = 0; i < TM_QS__COUNT; i++) {
-            if (i == TM_QS_GOPHER_STOP_WORDS && !have_stop)
-                continue;
-            if ((st = tamis_doc_set_signal(doc, tm_qs_name((tm_qs)i), v[i])) != TAMIS_OK)
-                return tm_err(err, st, NULL, 0, 0, "filter: out of memory");
-        }
+    if (c->write_signals && (st = write_signals(doc, v, have_stop)) != TAMIS_OK)
+        return tm_err(err, st, NULL, 0, 0, "filter: out of memory");
 
 #define DROP(...)                                                                          \
     do {                                                                                   \

@@ -11,6 +11,7 @@
 #include "tm_quality.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <utf8proc.h>
 #define XXH_INLINE_ALL
@@ -595,12 +596,51 @@ static const char *ci_find_at(const char *h, size_t n, const char *pat, size_t k
     return NULL;
 }
 
+/* As ci_find_at, anchored on the letter pair pat[a], pat[a+1] (both letters): for a
+ * pattern whose letters are all common, a pair is far rarer than any single letter. */
+static const char *ci_find_pair(const char *h, size_t n, const char *pat, size_t k, size_t a)
+{
+    if (n < k)
+        return NULL;
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const uint64_t low = ones * 0x20;
+    const unsigned char *u = (const unsigned char *)pat;
+    const uint64_t p1 = ones * u[a], p2 = ones * u[a + 1];
+    const unsigned char *p = (const unsigned char *)h + a;
+    const unsigned char *end = (const unsigned char *)h + n - (k - a - 1); /* anchor limit */
+    while (p < end) {
+        uint64_t t = 0;
+        if (end - p >= 9) {
+            uint64_t w1, w2;
+            memcpy(&w1, p, 8);
+            memcpy(&w2, p + 1, 8);
+            uint64_t v1 = (w1 | low) ^ p1, v2 = (w2 | low) ^ p2;
+            t = ((v1 - ones) & ~v1 & highs) & ((v2 - ones) & ~v2 & highs);
+            if (!t) {
+                p += 8;
+                continue;
+            }
+        }
+        /* a flagged byte (or the tail): compare byte by byte from p */
+        const unsigned char *q = t ? p + (__builtin_ctzll(t) >> 3) : p;
+        const unsigned char *st = q - a;
+        size_t j = 0;
+        while (j < k && (st[j] | 0x20) == u[j])
+            j++;
+        if (j == k)
+            return (const char *)st;
+        p = q + 1;
+    }
+    return NULL;
+}
+
 /* A phrase searched once over the whole document rather than line by line (a memchr
  * per line costs more than the line): `next` is the first match at or after the line
  * being looked at, found lazily; matches never span lines (no pattern holds '\n'). */
 typedef struct phrase {
     const char *pat;
     size_t k, anchor;
+    bool pair; /* anchor on pat[anchor], pat[anchor + 1] */
     const char *next; /* NULL: not searched yet */
     bool none;        /* no match left in the document */
 } phrase;
@@ -613,7 +653,8 @@ static size_t phrase_count(phrase *ph, const char *ls, const char *le, const cha
         if (ph->none)
             return c;
         if (!ph->next || ph->next < ls) {
-            ph->next = ci_find_at(ls, (size_t)(end - ls), ph->pat, ph->k, ph->anchor);
+            ph->next = ph->pair ? ci_find_pair(ls, (size_t)(end - ls), ph->pat, ph->k, ph->anchor)
+                                : ci_find_at(ls, (size_t)(end - ls), ph->pat, ph->k, ph->anchor);
             if (!ph->next) {
                 ph->none = true;
                 return c;
@@ -707,9 +748,37 @@ static inline int32_t char_at(const unsigned char *s, size_t i, size_t L, size_t
     return cp;
 }
 
+/* The same classes (K_LETTER, K_UPPER, K_DIGIT) for U+0080..U+07FF, the two-byte range
+ * (Latin-1 and Latin Extended, Greek, Cyrillic, Armenian, Hebrew, Arabic...), filled
+ * once from utf8proc: a table read instead of a property lookup per character. */
+static uint8_t ucls2[0x800];
+static pthread_once_t ucls2_once = PTHREAD_ONCE_INIT;
+
+static void ucls2_init(void)
+{
+    for (int32_t cp = 0x80; cp < 0x800; cp++)
+        ucls2[cp] = (uint8_t)((tm_is_letter(cp) ? K_LETTER : 0) | (tm_is_upper(cp) ? K_UPPER : 0) |
+                              (tm_is_digit(cp) ? K_DIGIT : 0));
+}
+
+/* K_* class bits of any code point. */
+static inline unsigned char_class(int32_t cp)
+{
+    if (cp < 0x80)
+        return kcls[cp];
+    if (cp < 0x800)
+        return ucls2[cp];
+    return (tm_is_letter(cp) ? K_LETTER | (tm_is_upper(cp) ? K_UPPER : 0) : 0) |
+           (tm_is_digit(cp) ? K_DIGIT : 0);
+}
+
 static inline bool word_char(int32_t cp, unsigned char b)
 {
-    return cp < 0x80 ? (kcls[b] & K_ALNUM) != 0 : (tm_is_letter(cp) || tm_is_digit(cp));
+    if (cp < 0x80)
+        return (kcls[b] & K_ALNUM) != 0;
+    if (cp < 0x800)
+        return (ucls2[cp] & K_ALNUM) != 0;
+    return tm_is_letter(cp) || tm_is_digit(cp);
 }
 
 /* tm_words's joiners: they stay inside a word only between two word characters. */
@@ -771,12 +840,13 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_l
                 if (i >= L)
                     break;
                 cp = char_at(s, i, L, &clen);
-                if (cp >= 0x80 && word_char(cp, s[i])) {
+                unsigned wk = cp >= 0x80 ? char_class(cp) : 0;
+                if (wk & K_ALNUM) {
                     wide = true;
                     cont += (uint32_t)clen - 1;
-                    if (tm_is_letter(cp)) {
+                    if (wk & K_LETTER) {
                         nl++;
-                        nu += tm_is_upper(cp);
+                        nu += (wk >> 1) & 1;
                     } else
                         nd++;
                     i += clen;
@@ -1023,6 +1093,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
                                 tm_arena *arena, bool want_lines, tm_quality *out)
 {
     memset(out, 0, sizeof *out);
+    pthread_once(&ucls2_once, ucls2_init);
     tm_quality_opts defaults;
     if (!o) {
         tm_quality_opts_init(&defaults);
@@ -1061,8 +1132,8 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     const char *para_s = NULL, *para_e = NULL;
     uint64_t para_chars = 0;
 
-    phrase ph_js = {"javascript", 10, 0, NULL, false};
-    phrase ph_lorem = {"lorem ipsum", 11, 7, NULL, false};
+    phrase ph_js = {"javascript", 10, 0, false, NULL, false};
+    phrase ph_lorem = {"lorem ipsum", 11, 7, true, NULL, false}; /* on "ps" */
     size_t li = 0;
     const char *ls = text, *end = text + n;
     for (;; li++) {

@@ -161,6 +161,11 @@ TEST(test_c4_lines)
     CHECK_NEAR(q.v[TM_QS_C4_CURLY_BRACKET], 0, 0);
     CHECK_NEAR(q.v[TM_QS_CURLY_BRACKET_RATIO], 2.0 / 55, EPS);
     CHECK_NEAR(q.v[TM_QS_LOREM_IPSUM_RATIO], 1.0 / 55, EPS);
+    /* any case, any position, also within the last 8 bytes */
+    compute("x lorem ipsum\nLOREM IPSUM and LoReM iPsUm", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_LOREM_IPSUM_RATIO], 3.0 / 41, EPS);
+    compute("javascript JAVASCRIPT\nno\nJavaScript", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_FRAC_LINES_JAVASCRIPT], 2.0 / 3, EPS);
     compute("Put the { brace in here.", NULL, false, &q);
     CHECK_NEAR(q.v[TM_QS_C4_CURLY_BRACKET], 1, 0);
     /* sentences: two on one line, and a quoted ending */
