@@ -81,6 +81,9 @@ static void apply_ini(void *vctx, const char *section, const char *key, const ch
 /* The [dedup] section of --config, then every --set dedup.KEY=V and command flag. */
 static int configure(const cli_io *io, tamis_dedup *d)
 {
+    char jn[16];
+    snprintf(jn, sizeof jn, "%d", io->threads);
+    tamis_dedup_set(d, "threads", jn, NULL); /* -j; a [dedup] threads setting overrides */
     if (io->config_path) {
         apply_ctx c = {d, io->config_path, 0};
         if (cli_ini_parse(io->config_path, apply_ini, &c) != 0) {

@@ -30,6 +30,7 @@ typedef struct tm_dd_cfg {
     int64_t line_min_chars;   /* shorter lines are never counted nor removed */
     int64_t partitions;       /* sharded buckets: hash-range partitions */
     int64_t mem_mb;           /* sharded buckets: sort buffer before spilling a run */
+    int64_t threads;          /* sharded signatures: worker threads, 0 = all cores */
 } tm_dd_cfg;
 
 /* The [dedup] parameter table (tm_dedup_stage.c), shared with the sharded steps. */

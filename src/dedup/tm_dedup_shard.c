@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -80,6 +81,96 @@ static tamis_status flush_buf(FILE *f, tm_buf *b, const char *path, tamis_error 
     return TAMIS_OK;
 }
 
+/* Signatures of a batch of documents, split into contiguous ranges, one per thread; the
+ * ranges' records are written in order, so the file is the same whatever the thread
+ * count. */
+typedef struct batch_doc {
+    size_t text, text_len, id, id_len, date; /* offsets into the batch blob */
+    bool has_date;
+    uint64_t seq;
+} batch_doc;
+
+typedef struct sig_worker {
+    const tm_dd_hasher *h;
+    const char *blob;
+    const batch_doc *docs;
+    size_t from, to;
+    tm_dd_scratch scratch;
+    tm_buf out;
+    tamis_status st;
+    pthread_t tid;
+} sig_worker;
+
+static void *sig_work(void *arg)
+{
+    sig_worker *w = arg;
+    tm_buf_clear(&w->out);
+    w->st = TAMIS_OK;
+    for (size_t i = w->from; i < w->to && w->st == TAMIS_OK; i++) {
+        const batch_doc *bd = &w->docs[i];
+        w->st = tm_dd_make_record(w->h, &w->scratch, w->blob + bd->text, bd->text_len,
+                                  w->blob + bd->id, bd->id_len, bd->seq,
+                                  bd->has_date ? w->blob + bd->date : NULL, &w->out);
+    }
+    return NULL;
+}
+
+static size_t n_threads(const tm_dd_cfg *c)
+{
+    long n = c->threads > 0 ? (long)c->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (size_t)n;
+}
+
+/* Runs the workers over the batch and appends their records to the file in order. */
+static tamis_status run_batch(sig_worker *w, size_t nw, const tm_buf *blob, const batch_doc *docs,
+                              size_t nd, FILE *f, uint64_t *data, const char *path,
+                              tamis_error *err)
+{
+    if (!nd)
+        return TAMIS_OK;
+    /* contiguous ranges of about equal text bytes */
+    size_t total = 0;
+    for (size_t i = 0; i < nd; i++)
+        total += docs[i].text_len + 64;
+    size_t k = 0, acc = 0;
+    for (size_t t = 0; t < nw; t++) {
+        w[t].blob = blob->data;
+        w[t].docs = docs;
+        w[t].from = k;
+        size_t goal = total * (t + 1) / nw;
+        while (k < nd && (acc < goal || t == nw - 1)) {
+            acc += docs[k].text_len + 64;
+            k++;
+        }
+        w[t].to = k;
+    }
+    size_t started = 0;
+    for (size_t t = 1; t < nw; t++) {
+        if (w[t].from == w[t].to)
+            continue;
+        if (pthread_create(&w[t].tid, NULL, sig_work, &w[t]) != 0)
+            sig_work(&w[t]); /* no thread: do it here */
+        else
+            started |= (size_t)1 << t;
+    }
+    sig_work(&w[0]);
+    for (size_t t = 1; t < nw; t++)
+        if (started & ((size_t)1 << t))
+            pthread_join(w[t].tid, NULL);
+    for (size_t t = 0; t < nw; t++) {
+        if (w[t].from == w[t].to)
+            continue;
+        if (w[t].st != TAMIS_OK)
+            return tm_err(err, w[t].st, NULL, 0, docs[w[t].from].seq + 1,
+                          "dedup: signature: %s", tamis_strerror(w[t].st));
+        *data += w[t].out.len;
+        tamis_status st = flush_buf(f, &w[t].out, path, err);
+        if (st != TAMIS_OK)
+            return st;
+    }
+    return TAMIS_OK;
+}
+
 tamis_status tamis_dedup_signatures(tamis_dedup *d, const char *const *inputs, size_t n_inputs,
                                     const tamis_reader_opts *ro, uint32_t shard,
                                     const char *sig_path, uint64_t *n_docs, tamis_error *err)
@@ -91,9 +182,13 @@ tamis_status tamis_dedup_signatures(tamis_dedup *d, const char *const *inputs, s
     tm_dd_hasher h;
     if ((st = tm_dd_hasher_init(&h, &p)) != TAMIS_OK)
         return tm_err(err, st, NULL, 0, 0, "out of memory");
-    tm_dd_scratch scratch = {0};
-    tm_buf out;
-    tm_buf_init(&out);
+    size_t nw = n_threads(&d->cfg);
+    const size_t batch_max = 2048, blob_max = 16u << 20;
+    sig_worker *w = tm_calloc(nw, sizeof *w);
+    batch_doc *docs = tm_malloc(batch_max * sizeof *docs);
+    tm_buf blob;
+    tm_buf_init(&blob);
+    size_t nd = 0;
     tamis_doc *doc = tamis_doc_new();
     FILE *f = fopen(sig_path, "wb");
     sig_header hd;
@@ -103,9 +198,13 @@ tamis_status tamis_dedup_signatures(tamis_dedup *d, const char *const *inputs, s
         st = tm_err(err, TAMIS_ERR_IO, sig_path, 0, 0, "cannot write: %s", strerror(errno));
         goto done;
     }
-    if (!doc) {
+    if (!doc || !w || !docs) {
         st = tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
+    }
+    for (size_t t = 0; t < nw; t++) {
+        w[t].h = &h;
+        tm_buf_init(&w[t].out);
     }
     if (fwrite(&hd, sizeof hd, 1, f) != 1) {
         st = tm_err(err, TAMIS_ERR_IO, sig_path, 0, 0, "write failed: %s", strerror(errno));
@@ -123,25 +222,39 @@ tamis_status tamis_dedup_signatures(tamis_dedup *d, const char *const *inputs, s
             if (rs != TAMIS_OK)
                 continue; /* skipped record: the filter pass skips it the same way */
             const char *id = tamis_doc_id(doc);
+            const char *date = tamis_doc_get(doc, TAMIS_F_DATE);
             size_t tl;
             const char *text = tamis_doc_text(doc, &tl);
-            size_t before = out.len;
-            st = tm_dd_make_record(&h, &scratch, text, tl, id, strlen(id), n,
-                                   tamis_doc_get(doc, TAMIS_F_DATE), &out);
+            batch_doc *bd = &docs[nd];
+            bd->seq = n++;
+            bd->text = blob.len;
+            bd->text_len = tl;
+            st = tm_buf_append(&blob, text, tl);
+            bd->id = blob.len;
+            bd->id_len = strlen(id);
+            if (st == TAMIS_OK)
+                st = tm_buf_append(&blob, id, bd->id_len + 1);
+            bd->has_date = date != NULL;
+            bd->date = blob.len;
+            if (st == TAMIS_OK && date)
+                st = tm_buf_append(&blob, date, strlen(date) + 1);
             if (st != TAMIS_OK) {
-                tm_err(err, st, inputs[i], 0, n + 1, "dedup: signature: %s",
+                tm_err(err, st, inputs[i], 0, n, "dedup: signature batch: %s",
                        tamis_strerror(st));
                 break;
             }
-            data += out.len - before;
-            n++;
-            if (out.len >= (1u << 20) && (st = flush_buf(f, &out, sig_path, err)) != TAMIS_OK)
-                break;
+            if (++nd == batch_max || blob.len >= blob_max) {
+                st = run_batch(w, nw, &blob, docs, nd, f, &data, sig_path, err);
+                nd = 0;
+                tm_buf_clear(&blob);
+                if (st != TAMIS_OK)
+                    break;
+            }
         }
         tamis_reader_free(r);
     }
     if (st == TAMIS_OK)
-        st = flush_buf(f, &out, sig_path, err);
+        st = run_batch(w, nw, &blob, docs, nd, f, &data, sig_path, err);
     if (st == TAMIS_OK) {
         hd.n_docs = n;
         hd.data_bytes = data;
@@ -155,8 +268,13 @@ done:
     if (n_docs)
         *n_docs = n;
     tamis_doc_free(doc);
-    tm_buf_free(&out);
-    tm_dd_scratch_free(&scratch);
+    for (size_t t = 0; w && t < nw; t++) {
+        tm_buf_free(&w[t].out);
+        tm_dd_scratch_free(&w[t].scratch);
+    }
+    tm_free(w);
+    tm_free(docs);
+    tm_buf_free(&blob);
     tm_dd_hasher_free(&h);
     return st;
 }

@@ -42,6 +42,8 @@ const tm_param tm_dd_param_table[] = {
      "sharded mode: band-hash-range partitions processed one at a time"},
     {"mem_mb", TM_P_INT, "256", offsetof(tm_dd_cfg, mem_mb),
      "sharded mode: sort buffer in MB before a sorted run is spilled to disk"},
+    {"threads", TM_P_INT, "0", offsetof(tm_dd_cfg, threads),
+     "sharded mode: signature threads (0: all cores; tamis dedup -j sets it)"},
     {0},
 };
 

@@ -31,7 +31,7 @@ fi
 
 # 2. sharded steps, 3 partitions, two shards
 set -e
-"$TAMIS" dedup signatures -q --shard 0 -o "$t/0.sig" "$t/s0.jsonl"
+"$TAMIS" dedup signatures -q -j 1 --shard 0 -o "$t/0.sig" "$t/s0.jsonl"
 "$TAMIS" dedup signatures -q --shard 1 -o "$t/1.sig" "$t/s1.jsonl"
 for p in 0 1 2; do
   "$TAMIS" dedup buckets -q --partitions 3 --partition $p -o "$t/e$p.tsv" "$t/0.sig" "$t/1.sig"
@@ -41,6 +41,9 @@ done
 "$TAMIS" dedup filter -q --clusters "$t/clusters.tsv" --shard 0 -o "$t/out0.jsonl" "$t/s0.jsonl"
 "$TAMIS" dedup filter -q --clusters "$t/clusters.tsv" --shard 1 -o "$t/out1.jsonl" "$t/s1.jsonl"
 set +e
+# signatures are computed by threads over batches: the file does not depend on -j
+"$TAMIS" dedup signatures -q -j 3 --shard 0 -o "$t/0j3.sig" "$t/s0.jsonl"
+cmp -s "$t/0.sig" "$t/0j3.sig" && ok "signatures -j1 == -j3" || bad "signatures depend on -j"
 if cat "$t/out0.jsonl" "$t/out1.jsonl" | cmp -s - "$t/all.jsonl"; then ok "sharded == all-in-one"; else bad "sharded output differs"; fi
 if cmp -s <(sort "$t/pairs.tsv") <(sort "$t/pairs2.tsv"); then ok "sharded pairs == all-in-one pairs"; else bad "pairs differ"; fi
 head -c 200 "$t/e0.tsv" | grep -q '^#tamis-dedup-edges' && ok "edges header" || bad "edges header"
