@@ -437,8 +437,8 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         const char *s = text + l->off;
         wc.l = l;
         /* Stop-word density is only needed for lines long enough to be judged on their
-         * own, and 64 words estimate it well: the lookups were the stage's main cost. */
-        wc.look = l->len >= (uint64_t)cfg->short_chars ? 64 : 0;
+         * own, and 32 words estimate it well: the lookups were the stage's main cost. */
+        wc.look = l->len >= (uint64_t)cfg->short_chars ? 32 : 0;
         if (counts)
             wc.lc = counts + i * CL_MAX_LANGS;
         char_stats(l, s, l->len);
