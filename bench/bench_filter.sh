@@ -18,13 +18,16 @@ ADV_MB=${ADV_MB:-20}
 BUDGET=${BUDGET_S_PER_MB:-0.5}
 [ -d "$SHARED/data/cc-text-samples" ] && [ -d "$SHARED/data/aeb-wetlike" ] || {
     echo "skip: $SHARED/data not found"; exit 77; }
-[ -f "$BUILD/libtamis.so" ] || { echo "no $BUILD/libtamis.so: build first"; exit 2; }
+[ -f "$BUILD/libtamis.a" ] || { echo "no $BUILD/libtamis.a: build first"; exit 2; }
 export TAMIS_DATA_DIR=${TAMIS_DATA_DIR:-$SRC/data}
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-cc -O2 -I"$SRC/include" "$SRC/bench/bench_filter.c" -L"$BUILD" -ltamis \
-    -Wl,-rpath,"$BUILD" -o "$TMP/bench_filter"
+# Static library, as the tamis CLI links it; its dependencies from the build's tamis.pc.
+deps=$(sed -n 's/^Requires.private: //p' "$BUILD/tamis.pc")
+cc -O2 -I"$SRC/include" "$SRC/bench/bench_filter.c" "$BUILD/libtamis.a" \
+    $(pkg-config --libs $deps) -Wl,--no-as-needed -lcld2_full -Wl,--as-needed -lcld2 \
+    -lstdc++ -lpthread -lm -o "$TMP/bench_filter"
 
 # Corpus: every text of cc-text-samples (JSONL "text") and aeb-wetlike, NUL-separated,
 # REPEAT times (so that the run lasts long enough to time).
