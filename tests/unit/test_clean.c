@@ -209,6 +209,23 @@ TEST(corpus_mode_drops_template_lines)
     }
 }
 
+TEST(extracted_text_left_alone)
+{
+    /* Text the extract stage took from HTML is left as it is unless after_extract. */
+    const char *text = "Menu\n" P1 "\n" P2 "\nBack to top\n";
+    for (int opt = 0; opt < 2; opt++) {
+        tamis_stage *s = new_clean("after_extract", opt ? "true" : "false");
+        tamis_doc *d = tamis_doc_new();
+        tamis_doc_set_text(d, text, strlen(text));
+        d->extracted = true;
+        CHECK(tamis_stage_process(s, d, NULL) == TAMIS_OK);
+        CHECK_EQ_INT(strcmp(tamis_doc_text(d, NULL), text) == 0, !opt);
+        CHECK_EQ_INT(removed(d, "nav"), opt ? 2 : 0);
+        tamis_doc_free(d);
+        tamis_stage_free(s);
+    }
+}
+
 TEST(bad_parameters)
 {
     tamis_stage *s = NULL;
@@ -232,6 +249,7 @@ int main(void)
     RUN(invalid_utf8_and_huge_line);
     RUN(explain_lists_every_line);
     RUN(corpus_mode_drops_template_lines);
+    RUN(extracted_text_left_alone);
     RUN(bad_parameters);
     TEST_MAIN_END();
 }
