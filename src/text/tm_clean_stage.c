@@ -23,6 +23,7 @@ typedef struct clean_cfg {
     int64_t lexicon_max_bytes;
     bool region;
     int64_t max_gap;
+    int64_t max_lines;
 } clean_cfg;
 
 static const tm_param clean_params[] = {
@@ -51,6 +52,8 @@ static const tm_param clean_params[] = {
      "keep only the densest run of body lines (the article) and what lies between them"},
     {"max_gap", TM_P_INT, "8", offsetof(clean_cfg, max_gap),
      "region: this many dropped lines in a row end the article"},
+    {"max_lines", TM_P_INT, "1000000", offsetof(clean_cfg, max_lines),
+     "documents with more lines are dropped (clean_too_many_lines): ~130 bytes a line in memory"},
     {0},
 };
 
@@ -1202,6 +1205,15 @@ static tamis_status clean_process(void *self, tamis_doc *doc, tamis_error *err)
      * sanitises); the decoders here also survive invalid bytes (U+FFFD, advance one). */
     size_t len = doc->text_len;
     const char *text = doc->text;
+    /* Memory is ~130 bytes a line: a ceiling keeps a record of millions of one-character
+     * lines from exhausting it. */
+    size_t nl_count = 0;
+    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p))); p++)
+        if (++nl_count >= (uint64_t)cfg->max_lines)
+            break;
+    if (nl_count >= (uint64_t)cfg->max_lines)
+        return tm_doc_dropf(doc, "clean_too_many_lines: more than %lld lines",
+                            (long long)cfg->max_lines);
     cl_line *L = NULL;
     size_t n = 0;
     tamis_status rc = split_lines(doc, text, len, &L, &n);

@@ -138,6 +138,17 @@ TEST(invalid_utf8_and_huge_line)
     CHECK(strstr(t, "Menu") == NULL);
     tamis_doc_free(d);
 
+    /* Three million one-letter lines: over the line ceiling, dropped without allocating. */
+    size_t nl3 = 3000000 * 2;
+    char *many = malloc(nl3 + 1);
+    for (size_t i = 0; i < nl3; i += 2)
+        many[i] = 'a', many[i + 1] = '\n';
+    many[nl3] = 0;
+    d = run(s, many, nl3);
+    CHECK(tamis_doc_dropped(d) && !strncmp(tamis_doc_reason(d, 0), "clean_too_many_lines:", 21));
+    tamis_doc_free(d);
+    free(many);
+
     /* One 50 MB line of prose without a newline. */
     size_t big = 50u << 20, pl = strlen(P1) + 1;
     char *huge = malloc(big + 1);
