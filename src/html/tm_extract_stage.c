@@ -162,6 +162,8 @@ static tamis_status extract_process(void *self, tamis_doc *doc, tamis_error *err
         tamis_doc_set_signal(doc, "extract_depth_limited", 1);
     if (h.timed_out)
         tamis_doc_set_signal(doc, "extract_timed_out", 1);
+    if (h.stopped)
+        tamis_doc_set_signal(doc, "extract_parse_stopped", 1);
 
     if (cfg->metadata && (st = tm_extract_meta(doc, &h)) != TAMIS_OK)
         return tm_err(err, st, doc->src_file, doc->src_offset, doc->src_record,

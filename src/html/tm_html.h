@@ -66,6 +66,7 @@ typedef struct tm_hdoc {
     int truncated;   /* input cut at the byte ceiling */
     int depth_limit; /* some elements were flattened at the depth ceiling */
     int timed_out;   /* the time budget ran out while parsing */
+    int stopped;     /* the parser gave up before the end of the input */
     const char *charset; /* charset the page was decoded from (static or arena) */
 } tm_hdoc;
 

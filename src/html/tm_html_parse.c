@@ -128,6 +128,7 @@ typedef struct builder {
     double budget;
     uint32_t events;
     int skip_text; /* inside <style> or a non-JSON <script> */
+    int pending_break; /* a flattened block started: separate the next text */
     int nomem;
 } builder;
 
@@ -190,6 +191,9 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
          * their structure goes, and the tree (and every recursive pass) stays shallow. */
         b->overflow++;
         b->h->depth_limit = 1;
+        /* keep flattened blocks apart: the next text starts with a newline */
+        if (tm_html_is_block(tm_html_tag_id((const char *)name, strlen((const char *)name))))
+            b->pending_break = 1;
         return;
     }
     const char *nm = (const char *)name;
@@ -250,6 +254,10 @@ static void sax_text(void *ctx, const xmlChar *ch, int len)
     builder *b = ctx;
     if (b->skip_text || len <= 0)
         return;
+    if (b->pending_break) {
+        b->pending_break = 0;
+        tm_buf_putc(&b->text, '\n');
+    }
     if (tm_buf_append(&b->text, ch, (size_t)len) != TAMIS_OK) {
         b->nomem = 1;
         xmlStopParser(b->ctxt);
@@ -542,11 +550,18 @@ tamis_status tm_html_parse(tm_arena *a, const uint8_t *bytes, size_t n, const ch
     sax.cdataBlock = sax_text;
     memcpy(ctxt->sax, &sax, sizeof sax);
     ctxt->userData = &b;
-    /* The bytes are UTF-8 now: IGNORE_ENC stops libxml2 from re-decoding on <meta>. */
+    /* The bytes are UTF-8 now: IGNORE_ENC stops libxml2 from re-decoding on <meta>.
+     * HUGE lifts libxml2's own nesting ceiling (256), at which it would silently stop
+     * parsing and lose the rest of the page; our ceiling (max_depth) flattens instead. */
     htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
     xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
     htmlParseDocument(ctxt);
+    /* libxml2 gives up on some inputs (nesting past its own ceiling even with HUGE):
+     * the page is then cut where it stopped, and the record says so. */
+    if (!b.nomem && !out->timed_out && ctxt->input && ctxt->input->cur &&
+        ctxt->input->end && ctxt->input->end - ctxt->input->cur > 16)
+        out->stopped = 1;
     flush_text(&b);
     htmlFreeParserCtxt(ctxt);
     tm_buf_free(&b.text);
