@@ -32,6 +32,9 @@ static int config_main(const cli_command *cmd, int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     printf("# tamis configuration (INI). Pass with --config FILE; override with --set STAGE.KEY=V.\n");
+    if (!only || !strcmp(only, "run"))
+        printf("\n[run]\n# stages `tamis run` applies, in order (string)\n"
+               "stages = extract, clean, lang, filter, dedup\n");
     for (const char *const *s = tamis_stage_names(); *s; s++) {
         if (only && strcmp(only, *s))
             continue;

@@ -37,6 +37,15 @@ check "[ $in -eq 28 ]" "records_in is $in, expected 28"
 lines=$(for f in "$T/j1"/part-*.jsonl.zst; do zstdcat "$f"; done | wc -l)
 check "[ $lines -eq $w ]" "written=$w but $lines lines in the parts"
 
+# The printed default configuration, fed back, gives the same output as no configuration;
+# an unknown key is a usage error naming file, line and key.
+"$TAMIS" config --default > "$T/default.ini"
+"$TAMIS" run -q --config "$T/default.ini" "${IN[@]}" -o "$T/cfg"
+check "[ \"$(digest "$T/cfg")\" = \"$(digest "$T/j1")\" ]" "config --default round trip changed the output"
+printf '[filter]\nno_such_key = 1\n' > "$T/bad.ini"
+"$TAMIS" run -q --config "$T/bad.ini" "${IN[@]}" -o "$T/bad" 2>"$T/bad.err"; rc=$?
+check "[ $rc -eq 2 ] && grep -q 'bad.ini:2' '$T/bad.err' && grep -q no_such_key '$T/bad.err'" "bad config: exit $rc, $(cat "$T/bad.err")"
+
 # Resume: a second run over a finished OUTDIR changes nothing.
 before=$(digest "$T/j1")
 "$TAMIS" run -q "${IN[@]}" -o "$T/j1"
