@@ -276,10 +276,11 @@ uint64_t tamis_stats_written(const tamis_stats *st) { return st->written; }
 uint64_t tamis_stats_dropped(const tamis_stats *st) { return st->dropped; }
 uint64_t tamis_stats_skipped(const tamis_stats *st) { return st->skipped; }
 
-static void json_u64_array(tm_buf *b, const uint64_t *v, int n)
+/* Writes v[0..n) as a JSON array; with trim, trailing zero bins are left out. */
+static void json_u64_array(tm_buf *b, const uint64_t *v, int n, bool trim)
 {
     int last = n - 1;
-    while (last > 0 && !v[last])
+    while (trim && last > 0 && !v[last])
         last--;
     tm_buf_putc(b, '[');
     for (int i = 0; i <= last; i++)
@@ -337,9 +338,9 @@ tamis_status tamis_stats_json(const tamis_stats *st, double seconds, char **out)
     tm_buf_puts(&b, "],\"languages\":");
     json_named(&b, st->langs.v, st->langs.n);
     tm_buf_puts(&b, ",\"histograms\":{\"text_bytes_log2\":");
-    json_u64_array(&b, st->len_hist, N_LEN_BINS);
+    json_u64_array(&b, st->len_hist, N_LEN_BINS, true);
     tm_buf_puts(&b, ",\"dup_cluster_size_log2\":");
-    json_u64_array(&b, st->dup_hist, N_DUP_BINS);
+    json_u64_array(&b, st->dup_hist, N_DUP_BINS, true);
     tm_buf_puts(&b, ",\"signals\":{");
     for (size_t i = 0; i < st->sigs.n; i++) {
         const sig_hist *h = &st->sigs.v[i];
@@ -349,9 +350,9 @@ tamis_status tamis_stats_json(const tamis_stats *st, double seconds, char **out)
         tm_buf_printf(&b, ":{\"n\":%llu,\"mean\":", (unsigned long long)h->n);
         tm_json_num(&b, h->n ? h->sum / (double)h->n : 0);
         tm_buf_puts(&b, ",\"unit20\":");
-        json_u64_array(&b, h->unit, N_UNIT_BINS);
+        json_u64_array(&b, h->unit, N_UNIT_BINS, false);
         tm_buf_puts(&b, ",\"log2\":");
-        json_u64_array(&b, h->log, N_LOG_BINS);
+        json_u64_array(&b, h->log, N_LOG_BINS, true);
         tm_buf_putc(&b, '}');
     }
     tamis_status s = tm_buf_puts(&b, "}}}");
