@@ -1234,6 +1234,9 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
 
     phrase ph_js = {"javascript", 10, 0, false, NULL, false};
     phrase ph_lorem = {"lorem ipsum", 11, 7, true, NULL, false}; /* on "ps" */
+    phrase ph_cooki = {"cooki", 5, 3, true, NULL, false};          /* on "ki" */
+    phrase ph_terms = {"terms of use", 12, 7, false, NULL, false}; /* on 'f' */
+    phrase ph_privacy = {"privacy policy", 14, 3, false, NULL, false}; /* on 'v' */
     size_t li = 0;
     const char *ls = text, *end = text + n;
     for (;; li++) {
@@ -1342,8 +1345,12 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
             else {
                 if (o->c4_curly_bracket && has_brace_open)
                     c4_curly = true;
-                if (o->c4_policy) {
-                    /* only lines that got this far: searched in the line itself */
+                /* Four of the six phrases contain "cooki": one document-wide search for
+                 * that (and one for each of the other two) finds the few lines worth
+                 * testing for every phrase. */
+                if (o->c4_policy && (phrase_count(&ph_cooki, ls, le, end) ||
+                                     phrase_count(&ph_terms, ls, le, end) ||
+                                     phrase_count(&ph_privacy, ls, le, end))) {
                     for (size_t k = 0; k < N_POLICY; k++)
                         if (ci_find_at(ls, L, policy_substrings[k], strlen(policy_substrings[k]),
                                        policy_anchor[k])) {

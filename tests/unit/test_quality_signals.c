@@ -161,6 +161,14 @@ TEST(test_c4_lines)
     CHECK_NEAR(q.v[TM_QS_C4_CURLY_BRACKET], 0, 0);
     CHECK_NEAR(q.v[TM_QS_CURLY_BRACKET_RATIO], 2.0 / 55, EPS);
     CHECK_NEAR(q.v[TM_QS_LOREM_IPSUM_RATIO], 1.0 / 55, EPS);
+    /* each policy phrase removes its line; a line without one stays */
+    compute("Read our Terms of Use here now.\nOur PRIVACY policy applies to all.\n"
+            "This site uses cookies for ads.\nNo policy words are in this one.",
+            NULL, true, &q);
+    CHECK_EQ_INT(q.c4_verdict[0], TM_C4_POLICY);
+    CHECK_EQ_INT(q.c4_verdict[1], TM_C4_POLICY);
+    CHECK_EQ_INT(q.c4_verdict[2], TM_C4_POLICY);
+    CHECK_EQ_INT(q.c4_verdict[3], TM_C4_KEPT);
     /* any case, any position, also within the last 8 bytes */
     compute("x lorem ipsum\nLOREM IPSUM and LoReM iPsUm", NULL, false, &q);
     CHECK_NEAR(q.v[TM_QS_LOREM_IPSUM_RATIO], 3.0 / 41, EPS);
