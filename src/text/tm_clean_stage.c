@@ -46,7 +46,7 @@ static const tm_param clean_params[] = {
      "words a line with terminal punctuation needs to count as body text on its own"},
     {"short_chars", TM_P_INT, "40", offsetof(clean_cfg, short_chars),
      "lines shorter than this (characters) are judged by their neighbours"},
-    {"lexicon_max_bytes", TM_P_INT, "400", offsetof(clean_cfg, lexicon_max_bytes),
+    {"lexicon_max_bytes", TM_P_INT, "250", offsetof(clean_cfg, lexicon_max_bytes),
      "lines longer than this are not matched against the phrase lexicon (speed)"},
     {"region", TM_P_BOOL, "true", offsetof(clean_cfg, region),
      "keep only the densest run of body lines (the article) and what lies between them"},
