@@ -495,17 +495,20 @@ static void add_word(qctx *c, const char *w, size_t n, uint32_t chars, bool alph
 /* How far ahead hash-table slots are prefetched: a long document's tables outgrow the
  * caches, and a miss costs about as much as this many inserts. */
 #define PREFETCH 32
+/* Tables smaller than this (1 MiB of slots) stay in cache: no prefetching. */
+#define PREFETCH_MIN_SLOTS (1u << 16)
 
 /* Counts the case-folded words after the pass (not word by word during it) so that the
  * table slots can be prefetched; stop-word membership is decided once per distinct
  * word, by its folded hash (aux bit 0: stop word, bit 1: Gopher stop word). */
-static bool count_unigrams(qctx *c)
+static bool count_unigrams(qctx *c, uint32_t *filled)
 {
     if (!qmap_reset(&c->uniq, c->nw))
         return false;
     const size_t mask = c->uniq.cap - 1;
+    const bool far = c->uniq.cap > PREFETCH_MIN_SLOTS;
     for (size_t k = 0; k < c->nw; k++) {
-        if (k + PREFETCH < c->nw) {
+        if (far && k + PREFETCH < c->nw) {
             uint64_t h = c->wf[k + PREFETCH] ? c->wf[k + PREFETCH] : 1;
             __builtin_prefetch(&c->uniq.slots[(size_t)(h ^ (h >> 29)) & mask], 1);
         }
@@ -518,6 +521,7 @@ static bool count_unigrams(qctx *c)
             if (tm_qstop_has(c->o->gopher_stop_words, c->wf[k]))
                 f |= 2;
             slot->aux = f;
+            filled[c->uniq.n - 1] = (uint32_t)(slot - c->uniq.slots);
         }
         slot->cnt++;
     }
@@ -1110,9 +1114,10 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix, uint6
             g[i] = ngram_extend(g[i], c->wh[i + n - 1]);
         }
         const size_t mask = count.cap - 1;
+        const bool far = count.cap > PREFETCH_MIN_SLOTS;
         for (size_t k = 0; k < nc; k++) {
             uint32_t i = cand[k];
-            if (k + PREFETCH < nc) {
+            if (far && k + PREFETCH < nc) {
                 uint64_t h = g[cand[k + PREFETCH]];
                 __builtin_prefetch(&count.slots[(size_t)(h ^ (h >> 29)) & mask], 1);
             }
@@ -1137,7 +1142,7 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix, uint6
         /* keep the positions whose n-gram repeats (in order) */
         size_t nm = 0;
         for (size_t k = 0; k < nc; k++) {
-            if (k + PREFETCH < nc)
+            if (far && k + PREFETCH < nc)
                 __builtin_prefetch(&count.slots[sidx[k + PREFETCH]]);
             if (count.slots[sidx[k]].cnt >= 2)
                 cand[nm++] = cand[k];
@@ -1153,7 +1158,7 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix, uint6
                 if (k == nc)
                     break;
                 idx = cand[k];
-                if (k + PREFETCH < nc) {
+                if (seen.cap > PREFETCH_MIN_SLOTS && k + PREFETCH < nc) {
                     uint64_t h = g[cand[k + PREFETCH]];
                     __builtin_prefetch(&seen.slots[(size_t)(h ^ (h >> 29)) & (seen.cap - 1)], 1);
                 }
@@ -1413,20 +1418,22 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         out->v[TM_QS_DUP_5GRAM + k] = ratio((double)dup[k], (double)chars);
 
     /* Unigram statistics over case-folded words. */
-    if (!count_unigrams(&c))
+    /* x->sidx (room for a slot per word) is free again after repetition() */
+    if (!count_unigrams(&c, x->sidx))
         goto done;
     double sum_clogc = 0;
     uint64_t stop = 0, gstop = 0;
-    for (size_t s = 0; s < c.uniq.cap; s++)
-        if (c.uniq.slots[s].key) {
-            const qslot *sl = &c.uniq.slots[s];
+    for (size_t u = 0; u < c.uniq.n; u++) {
+        const qslot *sl = &c.uniq.slots[x->sidx[u]];
+        if (sl->cnt > 1) { /* 1 log 1 = 0: most words occur once */
             double cnt = sl->cnt;
             sum_clogc += cnt * log(cnt);
-            if (sl->aux & 1)
-                stop += sl->cnt;
-            if (sl->aux & 2)
-                gstop += sl->cnt;
         }
+        if (sl->aux & 1)
+            stop += sl->cnt;
+        if (sl->aux & 2)
+            gstop += sl->cnt;
+    }
 
     /* splitlines() does not count the empty piece after a final newline. */
     size_t sl_lines = n == 0 ? 0 : out->n_lines - (text[n - 1] == '\n' ? 1 : 0);
