@@ -99,8 +99,8 @@ static const char *const neg_strong[] = {
     "table-of-contents", "infobox", "rollover", "tooltip", "popover", "hovercard"};
 /* Short or ambiguous names: only at the very start of a class/id token. */
 static const char *const neg_start[] = {"widget", "ad-", "ads-", "ad_", "ads", "tags", "toc", "meta",
-                                        "print", "skip", "jump", "follow", "bio", "contrib",
-                                        "about-author", "summary", "dfp"};
+                                        "skip", "jump", "follow", "bio", "contrib",
+                                        "about-author", "dfp"};
 static const char *const neg_weak[] = {"comment", "foot", "header", "shoutbox", "combx",
                                        "contact", "media", "scroll", "tool", "nav", "side",
                                        "extra", "aside", "links", "card", "list", "teaser"};
@@ -602,6 +602,12 @@ static int boilerplate_line(const tm_hnode *c)
     char iso[40];
     if (c->chars <= 25 && tm_extract_parse_date(buf, n, iso))
         return 1;
+    /* a byline with its date ("by Jane Doe / 2016.12.01", "Von Max Muster, 3. Mai 2021") */
+    static const char *const by[] = {"by ", "von ", "par ", "por ", "posted by "};
+    for (size_t i = 0; i < sizeof by / sizeof by[0]; i++)
+        if (!strncasecmp(buf, by[i], strlen(by[i])) && c->chars <= 80 &&
+            tm_extract_parse_date(buf, n, iso))
+            return 1;
     return 0;
 }
 
@@ -621,7 +627,7 @@ static int drop_block(ctx *x, const tm_hnode *c)
     case TM_T_UL: case TM_T_OL: case TM_T_DL: case TM_T_TABLE: case TM_T_DIV:
     case TM_T_SECTION: case TM_T_FORM: case TM_T_HEADER: case TM_T_FIGURE: case TM_T_LI:
     case TM_T_CENTER: case TM_T_ARTICLE: {
-        if (c->chars <= 20 && c->tag != TM_T_LI && boilerplate_line(c))
+        if (c->chars <= 80 && boilerplate_line(c))
             return 1;
         if (ld > 0.5 && !(c->tag == TM_T_DIV && c->n_p >= 3 && ld < 0.7))
             return 1;
