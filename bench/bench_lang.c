@@ -99,6 +99,11 @@ int main(int argc, char **argv)
     fprintf(stderr, "texts %zu bytes %zu cpu_seconds %.4f texts_per_s %.0f mb_per_s %.2f\n",
             texts, n, secs, secs > 0 ? (double)texts / secs : 0.0,
             secs > 0 ? (double)n / 1e6 / secs : 0.0);
+    char *rep = NULL;
+    if (tamis_stage_report(s, &rep) == TAMIS_OK && rep) {
+        fprintf(stderr, "report %s\n", rep); /* how often each backend ran */
+        free(rep);
+    }
     tamis_doc_free(doc);
     tamis_stage_free(s);
     free(data);

@@ -158,6 +158,9 @@ def main():
         print("| %s | %s | %.2f %% | %.2f %% | %.0f | %s |" % (s, sysname, 100 * mi, 100 * ma,
                                                           speed, note))
     print()
+    print("texts/s is indicative only: tamis = CPU time of the lang stage on one core, "
+          "fastText CLI = wall time with the model load, langdetect = wall time; "
+          "bench/bench_lang.sh measures speed properly.")
     for s, w in worst.items():
         print("ensemble, weakest languages on %s: %s" %
               (s, ", ".join("%s %.1f %%" % (l, 100 * a) for a, l in w)))

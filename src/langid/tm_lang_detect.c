@@ -170,7 +170,8 @@ static void identify(const tm_lang_opts *o, const char *s, size_t n, tm_lang_res
         char iso[12];
         tm_lang_iso(c.top[0].code, iso);
         bool check = in_list(confusable, iso) &&
-                     (strcmp(iso, "en") != 0 || c.text_bytes < EN_CHECK_BELOW_BYTES);
+                     (strcmp(iso, "en") != 0 || c.text_bytes < EN_CHECK_BELOW_BYTES) &&
+                     !(o->agree && strcmp(iso, o->agree) == 0);
         if (strcmp(iso, "und") != 0 && !check) {
             from_cld2(&c, r);
             r->reliable = true;

@@ -11,6 +11,9 @@ typedef struct tm_lang_opts {
     int backend;      /* TM_LANG_BACKEND_* */
     bool best_effort; /* CLD2's best-effort flag (answer on short text) */
     const tm_ft *ft;  /* fastText model; NULL: fastText is not used */
+    /* Optional: a language CLD2 alone may confirm even when it is in the confusable list
+     * (paragraphs of a document already labelled with it); NULL: none. */
+    const char *agree;
 } tm_lang_opts;
 
 typedef struct tm_lang_result {

@@ -44,7 +44,8 @@ typedef struct lang_stage {
     const lang_cfg *cfg;
     tm_lang_opts opts;
     tm_ft *ft;
-    atomic_ullong docs, und, fasttext_runs, cld2_runs, mixed;
+    /* cld2_runs and fasttext_runs count document and paragraph calls */
+    atomic_ullong docs, und, fasttext_runs, cld2_runs, mixed, paragraphs;
 } lang_stage;
 
 static tamis_status lang_create(void **self, const void *cfgp, tamis_error *err)
@@ -219,6 +220,10 @@ static tamis_status label_paragraphs(lang_stage *ls, tamis_doc *doc, const char 
     if (!ps)
         return TAMIS_ERR_NOMEM;
     size_t np = 0, i = 0, sample = (size_t)ls->cfg->sample_bytes;
+    /* A paragraph CLD2 reliably finds in the document's language needs no fastText
+     * check: the point is to find the paragraphs that differ. */
+    tm_lang_opts popts = ls->opts;
+    popts.agree = docr->n > 0 ? docr->top[0].code : NULL;
     while (i < n && np < maxp) {
         while (i < n && (t[i] == '\n' || t[i] == ' ' || t[i] == '\t' || t[i] == '\r'))
             i++; /* a paragraph starts at its first visible character */
@@ -252,7 +257,12 @@ static tamis_status label_paragraphs(lang_stage *ls, tamis_doc *doc, const char 
         para *p = &ps[np++];
         p->start = st;
         p->end = en;
-        tm_lang_identify(&ls->opts, t + st, len, &p->r);
+        tm_lang_identify(&popts, t + st, len, &p->r);
+        atomic_fetch_add_explicit(&ls->paragraphs, 1, memory_order_relaxed);
+        if (p->r.ran_fasttext)
+            atomic_fetch_add_explicit(&ls->fasttext_runs, 1, memory_order_relaxed);
+        if (p->r.ran_cld2)
+            atomic_fetch_add_explicit(&ls->cld2_runs, 1, memory_order_relaxed);
         p->letters = p->r.letters;
     }
     if (np < 2)
@@ -325,10 +335,12 @@ static char *lang_report(const void *self)
     tm_buf_init(&b);
     if (tm_buf_printf(&b,
                       "{\"backend\":\"%s\",\"docs\":%llu,\"undetermined\":%llu,"
-                      "\"cld2_runs\":%llu,\"fasttext_runs\":%llu,\"mixed_docs\":%llu,"
+                      "\"paragraphs\":%llu,\"cld2_runs\":%llu,\"fasttext_runs\":%llu,"
+                      "\"mixed_docs\":%llu,"
                       "\"fasttext_fast_tokenizer\":%s}",
                       tm_lang_backend_name(ls->opts.backend), (unsigned long long)ls->docs,
-                      (unsigned long long)ls->und, (unsigned long long)ls->cld2_runs,
+                      (unsigned long long)ls->und, (unsigned long long)ls->paragraphs,
+                      (unsigned long long)ls->cld2_runs,
                       (unsigned long long)ls->fasttext_runs, (unsigned long long)ls->mixed,
                       ls->ft && tm_ft_is_fast(ls->ft) ? "true" : "false") == TAMIS_OK &&
         tm_buf_nul(&b) == TAMIS_OK)
