@@ -246,6 +246,8 @@ static void prune(ctx *x, tm_hnode *n, int in_comments)
             int strong = MATCH(c, neg_strong) || MATCH_START(c, neg_start);
             if (strong || MATCH(c, neg_weak))
                 c->flags |= TM_HF_NEGATIVE;
+            if (strong)
+                c->flags |= TM_HF_STRONG_NEG;
             if (!is_root && !body_prop && !wrapper) {
                 const char *cl = tm_html_attr(c, "class"), *id = tm_html_attr(c, "id");
                 int commentary = (cl && strcasestr(cl, "commentary")) ||
@@ -602,6 +604,10 @@ static int boilerplate_line(const tm_hnode *c)
     char iso[40];
     if (c->chars <= 25 && tm_extract_parse_date(buf, n, iso))
         return 1;
+    /* a line that starts with a date: "November 20, 2019 Jane Doe", "19.11.2019 12:04" */
+    if (c->chars <= 45 && n && (isdigit((unsigned char)buf[0]) || isupper((unsigned char)buf[0])) &&
+        !memchr(buf, ':', TM_MIN(n, (size_t)8)) && tm_extract_parse_date(buf, TM_MIN(n, (size_t)20), iso))
+        return 1;
     /* a byline with its date ("by Jane Doe / 2016.12.01", "Von Max Muster, 3. Mai 2021") */
     static const char *const by[] = {"by ", "von ", "par ", "por ", "posted by "};
     for (size_t i = 0; i < sizeof by / sizeof by[0]; i++)
@@ -689,6 +695,12 @@ static void render(ctx *x, const tm_hnode *n, int depth)
         return;
     case TM_T_IMG:
         return;
+    case TM_T_TIME:
+        /* a <time> standing on its own is a date line (metadata); inside a sentence the
+         * words stay */
+        if (n->parent && n->parent->tag != TM_T_P && n->parent->chars <= n->chars + 5)
+            return;
+        break;
     case TM_T_H1: case TM_T_H2: case TM_T_H3: case TM_T_H4: case TM_T_H5: case TM_T_H6:
         /* the headline is metadata (title), not body text */
         if (tag == TM_T_H1 && (x->emitted_blocks == 0 || same_text(n, x->title)))
@@ -903,7 +915,9 @@ static int sibling_ok(const tm_hnode *top, const tm_hnode *s, double thresh)
     if ((s->flags & TM_HF_CANDIDATE) && s->score + bonus >= thresh)
         return 1;
     if (s->tag != TM_T_P && s->pchars >= 80 && link_density(s) < 0.25 &&
-        !(s->flags & TM_HF_NEGATIVE) && s->pchars * 2 >= s->chars)
+        ((s->flags & (TM_HF_NEGATIVE | TM_HF_POSITIVE)) != TM_HF_NEGATIVE) &&
+        !(s->flags & TM_HF_STRONG_NEG) &&
+        s->pchars * 2 >= s->chars)
         return 1; /* a block of real paragraphs next to the article (lede, second part) */
     if (s->tag == TM_T_P) {
         double ld = link_density(s);

@@ -59,6 +59,7 @@ struct tm_hnode {
 #define TM_HF_COMMENTS 0x20u /* a comment section */
 #define TM_HF_HIDDEN 0x40u   /* hidden by attribute or inline style */
 #define TM_HF_HAS_H1 0x80u   /* an <h1> is in the subtree */
+#define TM_HF_STRONG_NEG 0x100u /* class/id names boilerplate outright (share, author-bio) */
 
 typedef struct tm_hdoc {
     tm_hnode *root; /* synthetic root; <html> is among its children */
