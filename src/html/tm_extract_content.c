@@ -307,6 +307,23 @@ static void text_stats(const tm_hnode *t, uint32_t *chars, uint32_t *commas)
     *commas = cm;
 }
 
+/* Chars of the node's own inline content (text not inside a block child). */
+static uint32_t direct_chars(const tm_hnode *n)
+{
+    uint32_t s = 0;
+    for (const tm_hnode *c = n->first; c; c = c->next) {
+        if (c->flags & TM_HF_REMOVED)
+            continue;
+        if (c->tag == TM_T_TEXT) {
+            uint32_t ch, cm;
+            text_stats(c, &ch, &cm);
+            s += ch;
+        } else if (!tm_html_is_block(c->tag))
+            s += c->chars;
+    }
+    return s;
+}
+
 static void aggregate(ctx *x, tm_hnode *n, int in_link)
 {
     n->chars = n->link_chars = n->n_p = n->commas = n->pchars = 0;
@@ -329,31 +346,19 @@ static void aggregate(ctx *x, tm_hnode *n, int in_link)
         n->link_chars += c->link_chars;
         n->commas += c->commas;
         n->n_p += c->n_p + (c->tag == TM_T_P);
-        if ((c->tag == TM_T_P || c->tag == TM_T_PRE || c->tag == TM_T_BLOCKQUOTE) &&
-            c->link_chars * 2 < c->chars)
+        int para = c->tag == TM_T_P || c->tag == TM_T_PRE || c->tag == TM_T_BLOCKQUOTE;
+        /* a div of running text with no paragraph inside reads as one (ledes, old
+         * templates): at least 80 characters, mostly its own inline text */
+        if (!para && (c->tag == TM_T_DIV || c->tag == TM_T_SECTION) && c->n_p == 0 &&
+            c->chars >= 80 && c->pchars == 0)
+            para = direct_chars(c) * 10 >= c->chars * 8;
+        if (para && c->link_chars * 2 < c->chars)
             n->pchars += c->chars;
         else
             n->pchars += c->pchars;
     }
 }
 
-
-/* Chars of the node's own inline content (text not inside a block child). */
-static uint32_t direct_chars(const tm_hnode *n)
-{
-    uint32_t s = 0;
-    for (const tm_hnode *c = n->first; c; c = c->next) {
-        if (c->flags & TM_HF_REMOVED)
-            continue;
-        if (c->tag == TM_T_TEXT) {
-            uint32_t ch, cm;
-            text_stats(c, &ch, &cm);
-            s += ch;
-        } else if (!tm_html_is_block(c->tag))
-            s += c->chars;
-    }
-    return s;
-}
 
 /* ---- pass 3: scoring */
 static double class_weight(const tm_hnode *n)
