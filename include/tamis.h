@@ -283,6 +283,10 @@ TAMIS_API tamis_status tamis_stage_new(tamis_stage **out, const char *name, tami
  *  Must be called before the first process/observe call. */
 TAMIS_API tamis_status tamis_stage_set(tamis_stage *s, const char *key, const char *value,
                                        tamis_error *err);
+/** Creates the stage's state now (loads models and word lists) so that configuration
+ *  errors surface before any document: TAMIS_ERR_ARG or TAMIS_ERR_IO with a message.
+ *  Called implicitly by the first process/observe; thread-safe. After it, set() fails. */
+TAMIS_API tamis_status tamis_stage_start(tamis_stage *s, tamis_error *err);
 /** Processes one document in place. Thread-safe for distinct documents once the first
  *  call has returned, unless tamis_stage_is_corpus() says the stage holds corpus state. */
 TAMIS_API tamis_status tamis_stage_process(tamis_stage *s, tamis_doc *doc, tamis_error *err);

@@ -89,6 +89,8 @@ static tamis_status ensure(tamis_stage *s, tamis_error *err)
     return TAMIS_OK;
 }
 
+tamis_status tamis_stage_start(tamis_stage *s, tamis_error *err) { return ensure(s, err); }
+
 tamis_status tamis_stage_process(tamis_stage *s, tamis_doc *doc, tamis_error *err)
 {
     tamis_status st = ensure(s, err);

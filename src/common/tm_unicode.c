@@ -88,25 +88,6 @@ bool tm_is_nospace_script(int32_t cp)
            (cp >= 0xFF66 && cp <= 0xFF9F);     /* half-width katakana */
 }
 
-/* Segments a run of no-space script text. Weak so that the ICU-backed version in
- * src/langid (tm_segment.c) replaces this fallback, which emits one word per character. */
-__attribute__((weak)) size_t tm_segment_nospace(const char *s, size_t n, tm_word_fn fn,
-                                                void *ctx);
-__attribute__((weak)) size_t tm_segment_nospace(const char *s, size_t n, tm_word_fn fn,
-                                                void *ctx)
-{
-    const char *p = s, *end = s + n;
-    size_t count = 0;
-    while (p < end) {
-        const char *st = p;
-        tm_utf8_next(&p, end);
-        if (fn)
-            fn(ctx, st, (size_t)(p - st));
-        count++;
-    }
-    return count;
-}
-
 size_t tm_words(const char *s, size_t n, tm_word_fn fn, void *ctx)
 {
     const char *p = s, *end = s + n;
@@ -360,7 +341,9 @@ const tm_wordset *tm_stopwords(const char *lang)
         }
     tm_wordset *ws = NULL;
     char path[4096];
-    snprintf(path, sizeof path, "%s/stopwords/%s.txt", tm_data_dir(), lang);
+    /* Language ID says nb (Bokmål) where stopwords-iso files Norwegian under no. */
+    const char *file = !strcmp(lang, "nb") ? "no" : lang;
+    snprintf(path, sizeof path, "%s/stopwords/%s.txt", tm_data_dir(), file);
     FILE *f = fopen(path, "rb");
     if (f) {
         tm_buf b;

@@ -23,11 +23,18 @@ bool tm_is_upper(int32_t cp);       /* Lu, Lt */
  * Khmer, Myanmar): word iteration splits them further (ICU word break where built). */
 bool tm_is_nospace_script(int32_t cp);
 
+/* Segments s[0..n), a run of no-space-script text, into words with ICU's dictionary
+ * word break (one break iterator per thread), calling fn (may be NULL) per word; returns
+ * the word count. Falls back to one word per character if ICU cannot be opened. */
+typedef void (*tm_word_fn)(void *ctx, const char *w, size_t len);
+size_t tm_segment_nospace(const char *s, size_t n, tm_word_fn fn, void *ctx);
+/* 1 when ICU's word break iterator could be opened (0: per-character fallback). */
+int tm_segment_icu(void);
+
 /* Calls fn for each word of s[0..n): a maximal run of letters and digits, keeping inner
  * apostrophes, hyphens and dots between letters/digits ("l'état", "e-mail", "3.14");
  * runs of no-space scripts are segmented with ICU's dictionary word break. Returns the
  * word count. fn may be NULL (count only). */
-typedef void (*tm_word_fn)(void *ctx, const char *w, size_t len);
 size_t tm_words(const char *s, size_t n, tm_word_fn fn, void *ctx);
 
 /* Normalisation flags for tm_normalize. */

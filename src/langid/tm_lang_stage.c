@@ -3,7 +3,6 @@
 #include "../common/tm_common.h"
 #include "../common/tm_unicode.h"
 #include "tm_lang_detect.h"
-#include "tm_segment.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -85,9 +84,6 @@ static tamis_status lang_create(void **self, const void *cfgp, tamis_error *err)
                           msg);
         ls->opts.ft = ls->ft;
     }
-    /* Referencing the segmenter pulls src/langid/tm_segment.c out of the static library,
-     * so that its ICU word break replaces tm_unicode.c's weak fallback. */
-    (void)tm_segment_icu();
     return TAMIS_OK;
 }
 

@@ -309,10 +309,15 @@ static tamis_status emit(tamis_pipeline *p, batch *b, sink *k, tamis_error *err)
         }
         if (s->st != TAMIS_OK) {
             tamis_stats_add_skipped(k->stats, s->st);
-            if (!s->err.file[0] || s->err.status != s->st)
+            if (!s->err.file[0] || s->err.status != s->st) {
+                /* Stage errors carry no position: name the record (copy the message
+                 * first, tm_err writes the same buffer). */
+                char msg[sizeof s->err.message];
+                memcpy(msg, s->err.message, sizeof msg);
                 tm_err(&s->err, s->st, d->src_file, d->src_offset, d->src_record, "%s: %s",
                        s->reached > 0 ? tamis_stage_name(p->stages[s->reached - 1]) : "stage",
-                       s->err.message[0] ? s->err.message : tamis_strerror(s->st));
+                       msg[0] ? msg : tamis_strerror(s->st));
+            }
             if (p->o.on_error)
                 p->o.on_error(p->o.ctx, &s->err);
             continue;
@@ -520,6 +525,18 @@ static tamis_reader_opts spool_reader_opts(const tamis_pipeline *p)
 }
 
 /* Runs every pass from `inputs` to the writer `out`, through temporary spool files. */
+/* Starts every stage before the first record: a stage that cannot start (bad parameter,
+ * missing model) fails the run at once instead of skipping every record. */
+static tamis_status start_stages(tamis_pipeline *p, tamis_error *err)
+{
+    for (size_t i = 0; i < p->n_stages; i++) {
+        tamis_status st = tamis_stage_start(p->stages[i], err);
+        if (st != TAMIS_OK)
+            return st;
+    }
+    return TAMIS_OK;
+}
+
 static tamis_status run_passes(tamis_pipeline *p, const char *const *inputs, size_t n_inputs,
                                tamis_writer *out, tamis_writer *dropped, tamis_stats *stats,
                                tamis_error *err)
@@ -597,7 +614,10 @@ tamis_status tamis_pipeline_run(tamis_pipeline *p, const char *const *inputs, si
 {
     p->t0 = now_s();
     tamis_writer *out = NULL, *dropped = NULL;
-    tamis_status st = tamis_writer_open(&out, output, &p->o.writer, err);
+    tamis_status st = start_stages(p, err);
+    if (st != TAMIS_OK)
+        return st;
+    st = tamis_writer_open(&out, output, &p->o.writer, err);
     if (st != TAMIS_OK)
         return st;
     if (p->o.dropped_path &&
@@ -724,7 +744,10 @@ tamis_status tamis_pipeline_run_dir(tamis_pipeline *p, const char *const *inputs
     char work[4200], path[4300], dpath[4300];
     p->t0 = now_s();
     snprintf(work, sizeof work, "%s/.tamis", outdir);
-    tamis_status st = mkdir_p(work, err);
+    tamis_status st = start_stages(p, err);
+    if (st != TAMIS_OK)
+        return st;
+    st = mkdir_p(work, err);
     if (st == TAMIS_OK && p->o.write_dropped) {
         snprintf(path, sizeof path, "%s/dropped", outdir);
         st = mkdir_p(path, err);

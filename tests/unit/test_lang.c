@@ -6,7 +6,7 @@
 #include "common/tm_common.h"
 #include "common/tm_unicode.h"
 #include "langid/tm_lang.h"
-#include "langid/tm_segment.h"
+#include "common/tm_unicode.h"
 
 #include <stdlib.h>
 

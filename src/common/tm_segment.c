@@ -1,6 +1,6 @@
 /* tm_segment.c — ICU dictionary-based word break for Chinese, Japanese, Thai, Khmer, Lao,
- * Burmese: the strong definition of tm_segment_nospace that tm_words() calls. */
-#include "tm_segment.h"
+ * Burmese: how tm_words() splits runs of scripts written without spaces. */
+#include "tm_unicode.h"
 
 #include <pthread.h>
 #include <unicode/ubrk.h>
@@ -39,7 +39,7 @@ static UBreakIterator *thread_iterator(void)
 
 int tm_segment_icu(void) { return thread_iterator() != NULL; }
 
-/* Fallback when ICU is unusable: one word per character (what tm_unicode.c does). */
+/* Fallback when ICU is unusable: one word per character. */
 static size_t per_char(const char *s, size_t n, tm_word_fn fn, void *ctx)
 {
     const char *p = s, *end = s + n;
