@@ -58,17 +58,33 @@ struct cl_lex {
     const char *langs[CL_MAX_LANGS];
 };
 
-/* Keys are words: up to 16 bytes they are hashed inline (two 64-bit loads and a
- * multiply-xorshift mix); XXH3 through the shared library's PLT cost more than the probe
- * for such short keys (callgrind). Longer keys use XXH3. */
-static inline uint64_t cl_hash(const char *s, size_t n)
+/* Little-endian value of s[0..n) zero-padded to 8 bytes (n <= 8), the same as memcpy into
+ * a zeroed word, but with whole loads: a memcpy of a variable length compiles to byte
+ * stores then a word load, and that load stalls on store forwarding (perf: 12 % of
+ * map_find's samples on the multiply that consumed it). Overlapping bytes are equal, so
+ * OR-ing the overlapping loads gives the exact value. */
+static inline uint64_t load_le_pad(const char *s, size_t n)
 {
-    if (n > 16)
-        return XXH3_64bits(s, n);
-    uint64_t a = 0, b = 0;
-    memcpy(&a, s, n < 8 ? n : 8);
-    if (n > 8)
-        memcpy(&b, s + 8, n - 8);
+    if (n >= 8) {
+        uint64_t v;
+        memcpy(&v, s, 8);
+        return v;
+    }
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        return (uint64_t)lo | ((uint64_t)hi << (8 * (n - 4)));
+    }
+    if (!n)
+        return 0;
+    const unsigned char *u = (const unsigned char *)s;
+    return (uint64_t)u[0] | ((uint64_t)u[n / 2] << (8 * (n / 2))) | ((uint64_t)u[n - 1] << (8 * (n - 1)));
+}
+
+/* The mix of the inline hash, from the key's two zero-padded words. */
+static inline uint64_t cl_mix(uint64_t a, uint64_t b, size_t n)
+{
     uint64_t h = (a ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
     h ^= (b + n) * 0x94D049BB133111EBull;
     h ^= h >> 31;
@@ -76,19 +92,33 @@ static inline uint64_t cl_hash(const char *s, size_t n)
     return h ^ (h >> 32);
 }
 
-static cl_slot *map_find(const cl_map *m, const char *k, size_t n)
+/* Keys are words: up to 16 bytes they are hashed inline (two 64-bit loads and a
+ * multiply-xorshift mix); XXH3 through the shared library's PLT cost more than the probe
+ * for such short keys (callgrind). Longer keys use XXH3. */
+static inline uint64_t cl_hash(const char *s, size_t n)
+{
+    if (n > 16)
+        return XXH3_64bits(s, n);
+    return cl_mix(load_le_pad(s, n < 8 ? n : 8), n > 8 ? load_le_pad(s + 8, n - 8) : 0, n);
+}
+
+static inline const cl_slot *map_find_h(const cl_map *m, uint64_t h)
 {
     if (!m->cap)
         return NULL;
-    uint64_t h = cl_hash(k, n);
     uint32_t t = tag_of(h);
     for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        cl_slot *s = &m->slots[i];
+        const cl_slot *s = &m->slots[i];
         if (s->tag == t)
             return s;
         if (!s->tag)
             return NULL;
     }
+}
+
+static inline const cl_slot *map_find(const cl_map *m, const char *k, size_t n)
+{
+    return map_find_h(m, cl_hash(k, n));
 }
 
 /* Returns the slot of key (inserted with val 0 when new), NULL on allocation failure. */
@@ -437,6 +467,33 @@ uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
     char buf[96];
     if (n == 0 || n > 40 || n > lx->stop_maxlen + 8)
         return 0;
+    if (n <= 16) {
+        /* ASCII words up to 16 bytes (nearly every stop word) are lowercased eight bytes
+         * at a time in registers and hashed from there: the byte loop and the buffer
+         * round trip cost more than the probe (callgrind). Same hash as cl_hash. */
+        uint64_t a = load_le_pad(w, n < 8 ? n : 8), b = n > 8 ? load_le_pad(w + 8, n - 8) : 0;
+        if (!((a | b) & 0x8080808080808080ull)) {
+            /* Bytes 'A'..'Z' get bit 5 set: the two adds carry into bit 7 exactly for
+             * bytes >= 'A' and > 'Z' (no byte has bit 7, so no carry crosses bytes). */
+            uint64_t ua = ((a + 0x3F3F3F3F3F3F3F3Full) ^ (a + 0x2525252525252525ull)) & 0x8080808080808080ull;
+            uint64_t ub = ((b + 0x3F3F3F3F3F3F3F3Full) ^ (b + 0x2525252525252525ull)) & 0x8080808080808080ull;
+            a |= ua >> 2;
+            b |= ub >> 2;
+            const cl_slot *s = map_find_h(&lx->stop, cl_mix(a, b, n));
+            if (s)
+                return s->val;
+            /* An elided article ("l'etat"): the head before an inner apostrophe. */
+            for (size_t i = 1; i + 1 < n; i++)
+                if (w[i] == '\'') {
+                    char h[16];
+                    for (size_t j = 0; j < i; j++)
+                        h[j] = (char)((unsigned char)w[j] >= 'A' && (unsigned char)w[j] <= 'Z' ? w[j] + 32 : w[j]);
+                    s = map_find(&lx->stop, h, i);
+                    return s ? s->val : 0;
+                }
+            return 0;
+        }
+    }
     size_t k = 0;
     bool ascii = true;
     for (size_t i = 0; i < n; i++) {
