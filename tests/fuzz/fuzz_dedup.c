@@ -78,8 +78,9 @@ static void run_corpus(const uint8_t *data, size_t size)
 static void run_sigfile(const uint8_t *data, size_t size)
 {
     /* the record parser never reads past what it is given */
-    tm_dd_params p = {5, 2, 2, 4, 1, 0.8, TM_DD_VERIFY_EXACT, TM_DD_KEEP_FIRST, true, true,
-                      false, 8};
+    tm_dd_params p = {.ngram = 5, .bands = 2, .rows = 2, .k = 4, .seed = 1, .threshold = 0.8,
+                      .verify = TM_DD_VERIFY_EXACT, .keep = TM_DD_KEEP_FIRST, .exact = true,
+                      .near = true, .bucket_all_pairs = 8};
     tm_dd_view v;
     uint8_t *copy = malloc(size + 8);
     if (!copy)
