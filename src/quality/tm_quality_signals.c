@@ -151,7 +151,7 @@ static inline qslot *qmap_put(qmap *m, uint64_t key, bool *fresh)
  * table sized for the 2-grams is reused, sparsely, by every longer n. */
 static void qmap_clear_slots(qmap *m, const uint32_t *idx, size_t k)
 {
-    if (k * 8 > m->cap) /* many slots: a sequential memset beats random writes */
+    if (k * 2 > m->cap) /* most slots: a sequential memset beats random writes */
         memset(m->slots, 0, m->cap * sizeof *m->slots);
     else
         for (size_t i = 0; i < k; i++)
