@@ -46,7 +46,7 @@ typedef struct cl_norm {
     bool nospace; /* holds a character of a script written without spaces */
 } cl_norm;
 /* Normalises line[0..n) into the arena. Returns false on allocation failure. */
-bool cl_normalize(tm_arena *a, const char *line, size_t n, cl_norm *out);
+bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_norm *out);
 
 /* Phrase hits of one normalised line. */
 typedef struct cl_hits {
@@ -80,5 +80,80 @@ int cl_parse_reading_time(const cl_lex *lx, const cl_norm *nl, const cl_hits *h)
 bool cl_parse_byline(const cl_lex *lx, tm_arena *a, const char *line, size_t n,
                      const cl_norm *nl, const cl_hits *h, const char **author,
                      const char **place);
+
+/* ---- inline UTF-8 and character classes for the per-byte loops (the calls into
+ * utf8proc per code point were ~15 % of the stage's instructions, callgrind). */
+#include "../common/tm_unicode.h"
+
+/* tm_utf8_next, inline for 1- to 3-byte sequences that are valid by construction;
+ * anything else (overlong, surrogate, 4-byte, truncated, invalid) goes to tm_utf8_next,
+ * so the result is always the same. */
+static inline int32_t cl_utf8_next(const char **pp, const char *end)
+{
+    const unsigned char *p = (const unsigned char *)*pp;
+    unsigned c = p[0];
+    if (c < 0x80) {
+        *pp += 1;
+        return (int32_t)c;
+    }
+    ptrdiff_t left = end - *pp;
+    if (c >= 0xC2 && c <= 0xDF && left >= 2 && (p[1] & 0xC0) == 0x80) {
+        *pp += 2;
+        return (int32_t)(((c & 0x1Fu) << 6) | (p[1] & 0x3Fu));
+    }
+    if (c >= 0xE1 && c <= 0xEF && c != 0xED && left >= 3 && (p[1] & 0xC0) == 0x80 &&
+        (p[2] & 0xC0) == 0x80) {
+        *pp += 3;
+        return (int32_t)(((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu));
+    }
+    return tm_utf8_next(pp, end);
+}
+
+/* tm_utf8_put, inline below U+D800. */
+static inline size_t cl_utf8_put(char *o, int32_t cp)
+{
+    if (cp >= 0 && cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp >= 0x80 && cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp >= 0x800 && cp < 0xD800) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    return tm_utf8_put(o, cp);
+}
+
+/* tm_is_letter / tm_is_digit / tm_is_upper and utf8proc_tolower for U+0000..U+07FF
+ * (Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic), tabulated at stage start. */
+enum { CL_CP_LETTER = 1, CL_CP_DIGIT = 2, CL_CP_UPPER = 4 };
+typedef struct cl_cptab {
+    uint8_t cls[0x800];
+    int32_t lower[0x800];
+} cl_cptab;
+const cl_cptab *cl_lex_cptab(const cl_lex *lx);
+static inline bool cl_is_letter(const cl_cptab *t, int32_t cp)
+{
+    return cp >= 0 && cp < 0x800 ? (t->cls[cp] & CL_CP_LETTER) != 0 : tm_is_letter(cp);
+}
+static inline bool cl_is_digit(const cl_cptab *t, int32_t cp)
+{
+    return cp >= 0 && cp < 0x800 ? (t->cls[cp] & CL_CP_DIGIT) != 0 : tm_is_digit(cp);
+}
+static inline bool cl_is_upper(const cl_cptab *t, int32_t cp)
+{
+    return cp >= 0 && cp < 0x800 ? (t->cls[cp] & CL_CP_UPPER) != 0 : tm_is_upper(cp);
+}
+int32_t cl_tolower_slow(int32_t cp);
+static inline int32_t cl_tolower(const cl_cptab *t, int32_t cp)
+{
+    return cp >= 0 && cp < 0x800 ? t->lower[cp] : cl_tolower_slow(cp);
+}
 
 #endif

@@ -56,7 +56,12 @@ struct cl_lex {
     int n_langs;
     size_t stop_maxlen; /* longest stop word (bytes): longer words skip the lookup */
     const char *langs[CL_MAX_LANGS];
+    cl_cptab cp;
 };
+
+int32_t cl_tolower_slow(int32_t cp) { return utf8proc_tolower(cp); }
+
+const cl_cptab *cl_lex_cptab(const cl_lex *lx) { return &lx->cp; }
 
 /* Little-endian value of s[0..n) zero-padded to 8 bytes (n <= 8), the same as memcpy into
  * a zeroed word, but with whole loads: a memcpy of a variable length compiles to byte
@@ -161,8 +166,17 @@ static cl_slot *map_put(cl_map *m, const char *k, size_t n)
     return &m->slots[i];
 }
 
-bool cl_normalize(tm_arena *a, const char *line, size_t n, cl_norm *out)
+/* ASCII byte -> its normalised letter or digit (lowercase), 0 for a separator. */
+#define NA(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : \
+               (((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9')) ? (c) : 0)
+#define NA4(c) NA(c), NA((c) + 1), NA((c) + 2), NA((c) + 3)
+#define NA16(c) NA4(c), NA4((c) + 4), NA4((c) + 8), NA4((c) + 12)
+#define NA64(c) NA16(c), NA16((c) + 16), NA16((c) + 32), NA16((c) + 48)
+static const char norm_ascii[128] = {NA64(0), NA64(64)};
+
+bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_norm *out)
 {
+    const cl_cptab *ct = &lx->cp;
     /* Lowercasing can grow a code point from 2 to 3 bytes at most. */
     char *s = tm_arena_alloc(a, n * 2 + 4);
     uint32_t *map = tm_arena_alloc(a, (n * 2 + 4) * sizeof *map);
@@ -178,13 +192,10 @@ bool cl_normalize(tm_arena *a, const char *line, size_t n, cl_norm *out)
         int32_t cp;
         if (c < 0x80) {
             p++;
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            char t = norm_ascii[c];
+            if (t) {
                 map[k] = (uint32_t)(st - line);
-                s[k++] = (char)c;
-                space = false;
-            } else if (c >= 'A' && c <= 'Z') {
-                map[k] = (uint32_t)(st - line);
-                s[k++] = (char)(c + 32);
+                s[k++] = t;
                 space = false;
             } else if (!space) {
                 map[k] = (uint32_t)(st - line);
@@ -193,12 +204,12 @@ bool cl_normalize(tm_arena *a, const char *line, size_t n, cl_norm *out)
             }
             continue;
         }
-        cp = tm_utf8_next(&p, end);
+        cp = cl_utf8_next(&p, end);
         if (cp >= 0x0E00 && !out->nospace && tm_is_nospace_script(cp))
             out->nospace = true;
-        if (tm_is_letter(cp) || tm_is_digit(cp)) {
+        if (cl_is_letter(ct, cp) || cl_is_digit(ct, cp)) {
             char tmp[4];
-            size_t l = tm_utf8_put(tmp, utf8proc_tolower(cp));
+            size_t l = cl_utf8_put(tmp, cl_tolower(ct, cp));
             for (size_t i = 0; i < l; i++) {
                 map[k] = (uint32_t)(st - line);
                 s[k++] = tmp[i];
@@ -238,7 +249,7 @@ static bool add_phrase(cl_lex *lx, cl_lexclass cls, const char *txt, size_t n)
         n = (size_t)(eq - txt);
     }
     cl_norm nl;
-    if (!cl_normalize(&lx->arena, txt, n, &nl))
+    if (!cl_normalize(lx, &lx->arena, txt, n, &nl))
         return false;
     if (!nl.n)
         return true;
@@ -375,7 +386,7 @@ static bool load_stopwords(cl_lex *lx, const char *dir)
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             const char *le = nl ? nl : end;
             cl_norm w;
-            if (!cl_normalize(&lx->arena, p, (size_t)(le - p), &w)) {
+            if (!cl_normalize(lx, &lx->arena, p, (size_t)(le - p), &w)) {
                 tm_buf_free(&b);
                 return false;
             }
@@ -405,6 +416,12 @@ cl_lex *cl_lex_load(const char *dir, tamis_error *err)
         return NULL;
     }
     tm_arena_init(&lx->arena);
+    for (int32_t c = 0; c < 0x800; c++) {
+        lx->cp.cls[c] = (uint8_t)((tm_is_letter(c) ? CL_CP_LETTER : 0) |
+                                  (tm_is_digit(c) ? CL_CP_DIGIT : 0) |
+                                  (tm_is_upper(c) ? CL_CP_UPPER : 0));
+        lx->cp.lower[c] = utf8proc_tolower(c);
+    }
     for (int c = 0; c < LX__COUNT; c++)
         lx->class_head[c] = -1;
     for (int b = 0; b < 256; b++)
@@ -509,8 +526,8 @@ uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
         const char *p = w, *end = w + n;
         k = 0;
         while (p < end && k + 4 < sizeof buf) {
-            int32_t cp = tm_utf8_next(&p, end);
-            k += tm_utf8_put(buf + k, utf8proc_tolower(cp));
+            int32_t cp = cl_utf8_next(&p, end);
+            k += cl_utf8_put(buf + k, cl_tolower(&lx->cp, cp));
         }
         if (p < end)
             return 0;
@@ -543,8 +560,10 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
     uint32_t wi = 0;
     size_t pos = 0;
     while (pos < n) {
-        const char *sp = memchr(s + pos, ' ', n - pos);
-        size_t we = sp ? (size_t)(sp - s) : n;
+        /* Words are short: a byte loop beats a memchr call per word (callgrind). */
+        size_t we = pos;
+        while (we < n && s[we] != ' ')
+            we++;
         h->bytes += (uint32_t)(we - pos);
         const cl_slot *slot = map_find(&lx->first, s + pos, we - pos);
         for (int32_t i = slot ? (int32_t)slot->val - 1 : -1; i >= 0; i = lx->ph[i].next) {

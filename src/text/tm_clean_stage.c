@@ -102,6 +102,7 @@ typedef struct cl_line {
 
 typedef struct cl_wordctx {
     const cl_lex *lx;
+    const cl_cptab *ct;
     const tm_wordset *ws; /* stop words of a language outside the map, or NULL */
     uint16_t *lc;         /* stop-word hits of the current line per language of the map */
     uint32_t look;        /* words of the line still to look up (0: none) */
@@ -119,10 +120,10 @@ static void on_word(void *ctx, const char *w, size_t n)
         l->nalpha_words += (c0 | 32) >= 'a' && (c0 | 32) <= 'z';
     } else {
         const char *p = w, *end = w + n;
-        int32_t cp = tm_utf8_next(&p, end);
-        if (tm_is_upper(cp))
+        int32_t cp = cl_utf8_next(&p, end);
+        if (cl_is_upper(c->ct, cp))
             l->ncap++;
-        if (tm_is_letter(cp))
+        if (cl_is_letter(c->ct, cp))
             l->nalpha_words++;
     }
     if (!c->look)
@@ -151,9 +152,16 @@ static const bool ascii_alnum[128] = {
     ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
     ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1};
 
-static inline bool word_cp(int32_t cp)
+/* The same for every byte value (0 for bytes >= 0x80). */
+#define AN(c) (((c) >= '0' && (c) <= '9') || (((c) | 32) >= 'a' && ((c) | 32) <= 'z'))
+#define AN4(c) AN(c), AN((c) + 1), AN((c) + 2), AN((c) + 3)
+#define AN16(c) AN4(c), AN4((c) + 4), AN4((c) + 8), AN4((c) + 12)
+#define AN64(c) AN16(c), AN16((c) + 16), AN16((c) + 32), AN16((c) + 48)
+static const bool ascii_alnum256[256] = {AN64(0), AN64(64)};
+
+static inline bool word_cp(const cl_cptab *t, int32_t cp)
 {
-    return cp < 0x80 ? ascii_alnum[cp] : (tm_is_letter(cp) || tm_is_digit(cp));
+    return cp < 0x80 ? ascii_alnum[cp] : (cl_is_letter(t, cp) || cl_is_digit(t, cp));
 }
 
 /* Words of a line with tm_words' rules (runs of letters and digits, joined by an inner
@@ -174,12 +182,12 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
             if (!ascii_alnum[cp])
                 continue;
         } else {
-            cp = tm_utf8_next(&p, end);
+            cp = cl_utf8_next(&p, end);
             if (cp >= 0x0E00 && tm_is_nospace_script(cp)) {
                 size_t run = 1;
                 while (p < end && (unsigned char)*p >= 0xE0) {
                     const char *q = p;
-                    if (!tm_is_nospace_script(tm_utf8_next(&q, end)))
+                    if (!tm_is_nospace_script(cl_utf8_next(&q, end)))
                         break;
                     p = q;
                     run++;
@@ -188,30 +196,36 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
                 c->l->ncjk += (uint32_t)run;
                 continue;
             }
-            if (!word_cp(cp))
+            if (!word_cp(c->ct, cp))
                 continue;
         }
         const char *we = p;
         while (p < end) {
+            /* Runs of ASCII letters and digits, most of any word, in a tight loop. */
+            while (p < end && ascii_alnum256[(unsigned char)*p])
+                p++;
+            we = p;
+            if (p == end)
+                break;
             const char *cs = p;
             int32_t x;
             if ((unsigned char)*p < 0x80)
                 x = (unsigned char)*p++;
             else
-                x = tm_utf8_next(&p, end);
+                x = cl_utf8_next(&p, end);
             if (x >= 0x0E00 && tm_is_nospace_script(x)) {
                 p = cs;
                 break;
             }
-            if (word_cp(x)) {
+            if (word_cp(c->ct, x)) {
                 we = p;
                 continue;
             }
             if (x == '\'' || x == 0x2019 || x == '-' || x == '.' || x == 0x00B7 || x == '_') {
                 const char *q = p;
                 if (q < end) {
-                    int32_t nx = (unsigned char)*q < 0x80 ? (unsigned char)*q++ : tm_utf8_next(&q, end);
-                    if (word_cp(nx) && !(nx >= 0x0E00 && tm_is_nospace_script(nx))) {
+                    int32_t nx = (unsigned char)*q < 0x80 ? (unsigned char)*q++ : cl_utf8_next(&q, end);
+                    if (word_cp(c->ct, nx) && !(nx >= 0x0E00 && tm_is_nospace_script(nx))) {
                         p = we = q;
                         continue;
                     }
@@ -433,7 +447,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
     if (lang && !*lang)
         lang = NULL;
     int li = cl_lex_lang_index(lx, lang);
-    cl_wordctx wc = {lx, NULL, NULL, 0, NULL};
+    cl_wordctx wc = {lx, cl_lex_cptab(lx), NULL, NULL, 0, NULL};
     uint16_t *counts = NULL;
     if (lang && li < 0)
         wc.ws = tm_stopwords(lang);
@@ -478,7 +492,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         if (l->len <= (uint64_t)cfg->lexicon_max_bytes) {
             cl_norm nl;
             cl_hits h;
-            if (!cl_normalize(&doc->arena, s, l->len, &nl))
+            if (!cl_normalize(lx, &doc->arena, s, l->len, &nl))
                 return TAMIS_ERR_NOMEM;
             cl_lex_scan(lx, &nl, &h);
             if (h.covered[LX_COMMENTS] && h.covered[LX_COMMENTS] + l->ndigits >= h.bytes && h.words <= 6)
