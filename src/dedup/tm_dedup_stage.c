@@ -53,8 +53,12 @@ typedef struct dedup {
     tm_dd_hasher h;
     tm_dd_scratch scratch;
     bool records; /* exact or near: signature records are kept */
-    tm_buf blob;  /* records, in input order */
-    uint64_t *off;
+    /* Records in input order, in blocks (1 MB doubling up to 64 MB) that never move: one
+     * growing buffer would need twice its size while it is copied to a bigger one. */
+    uint8_t **blocks;
+    size_t n_blocks, block_used, block_cap;
+    tm_buf one;          /* the record being made */
+    const uint8_t **rec; /* per document */
     uint64_t n, cap;
     bool seq_ok; /* observed doc->seq == observation index for every doc */
     bool finished;
@@ -97,8 +101,11 @@ static void dedup_destroy(void *self)
     dedup *d = self;
     tm_dd_hasher_free(&d->h);
     tm_dd_scratch_free(&d->scratch);
-    tm_buf_free(&d->blob);
-    tm_free(d->off);
+    for (size_t i = 0; i < d->n_blocks; i++)
+        tm_free(d->blocks[i]);
+    tm_free(d->blocks);
+    tm_buf_free(&d->one);
+    tm_free(d->rec);
     tm_dd_lines_free(&d->lines);
     tm_dd_clusters_free(&d->cl);
     tm_free(d);
@@ -122,19 +129,37 @@ static tamis_status dedup_observe(void *self, const tamis_doc *doc, tamis_error 
     if (d->records) {
         if (d->n == d->cap) {
             uint64_t cap = d->cap ? d->cap * 2 : 4096;
-            uint64_t *no = tm_realloc(d->off, cap * sizeof *no);
+            const uint8_t **no = tm_realloc(d->rec, cap * sizeof *no);
             if (!no)
                 return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            d->off = no;
+            d->rec = no;
             d->cap = cap;
         }
-        d->off[d->n] = d->blob.len;
         const char *id = doc->id ? doc->id : "";
+        tm_buf_clear(&d->one);
         st = tm_dd_make_record(&d->h, &d->scratch, doc->text, doc->text_len, id, strlen(id),
-                               d->n, tamis_doc_get(doc, TAMIS_F_DATE), &d->blob);
+                               d->n, tamis_doc_get(doc, TAMIS_F_DATE), &d->one);
+        if (st == TAMIS_OK && d->block_used + d->one.len > d->block_cap) {
+            size_t cap = TM_MAX((size_t)1 << (20 + TM_MIN(d->n_blocks, (size_t)6)), d->one.len);
+            uint8_t **nb = tm_realloc(d->blocks, (d->n_blocks + 1) * sizeof *nb);
+            uint8_t *b = nb ? tm_malloc(cap) : NULL;
+            if (nb)
+                d->blocks = nb;
+            if (!b) {
+                st = TAMIS_ERR_NOMEM;
+            } else {
+                d->blocks[d->n_blocks++] = b;
+                d->block_used = 0;
+                d->block_cap = cap;
+            }
+        }
         if (st != TAMIS_OK)
             return tm_err(err, st, doc->src_file, doc->src_offset, doc->src_record,
                           "dedup: signature: %s", tamis_strerror(st));
+        uint8_t *dst = d->blocks[d->n_blocks - 1] + d->block_used;
+        memcpy(dst, d->one.data, d->one.len);
+        d->block_used += d->one.len;
+        d->rec[d->n] = dst;
     }
     d->n++;
     return TAMIS_OK;
@@ -160,7 +185,7 @@ static tamis_status dedup_finish(void *self, tamis_error *err)
     if (!base)
         goto oom;
     for (uint64_t i = 0; i < d->n; i++)
-        base[i] = (const uint8_t *)d->blob.data + d->off[i];
+        base[i] = d->rec[i];
     tm_dd_store store = {p, base, NULL, d->n};
     for (uint64_t i = 0; i < d->n; i++) {
         tm_dd_view v;
@@ -297,7 +322,7 @@ static tamis_status dedup_process(void *self, tamis_doc *doc, tamis_error *err)
     const uint8_t *rec = NULL;
     tm_dd_view v = {0}, rv = {0};
     if (d->records) {
-        rec = (const uint8_t *)d->blob.data + d->off[idx];
+        rec = d->rec[idx];
         tm_dd_view_rec(&d->p, rec, UINT32_MAX, &v);
         const char *id = doc->id ? doc->id : "";
         if (strcmp(id, v.id) != 0)
@@ -314,7 +339,7 @@ static tamis_status dedup_process(void *self, tamis_doc *doc, tamis_error *err)
     if (!d->records || d->cl.size[idx] < 2)
         return TAMIS_OK;
     uint64_t rep = d->cl.rep[idx];
-    tm_dd_view_rec(&d->p, d->blob.data + d->off[rep], UINT32_MAX, &rv);
+    tm_dd_view_rec(&d->p, d->rec[rep], UINT32_MAX, &rv);
     doc->has_dup = true;
     doc->dup_size = d->cl.size[idx];
     doc->dup_keep = rep == idx;
