@@ -560,10 +560,8 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
     uint32_t wi = 0;
     size_t pos = 0;
     while (pos < n) {
-        /* Words are short: a byte loop beats a memchr call per word (callgrind). */
-        size_t we = pos;
-        while (we < n && s[we] != ' ')
-            we++;
+        const char *sp = memchr(s + pos, ' ', n - pos);
+        size_t we = sp ? (size_t)(sp - s) : n;
         h->bytes += (uint32_t)(we - pos);
         const cl_slot *slot = map_find(&lx->first, s + pos, we - pos);
         for (int32_t i = slot ? (int32_t)slot->val - 1 : -1; i >= 0; i = lx->ph[i].next) {
