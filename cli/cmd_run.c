@@ -77,7 +77,7 @@ static void on_progress(void *vctx, const tamis_progress *p)
                 (unsigned long long)p->written, (unsigned long long)p->dropped,
                 (unsigned long long)p->skipped, mb,
                 p->seconds > 0 ? p->records_in / p->seconds : 0.0, rate, eta);
-    } else if (p->seconds - s->last_log >= 10 || p->seconds < s->last_log) {
+    } else if (p->seconds - s->last_log >= 10) {
         s->last_log = p->seconds;
         fprintf(stderr,
                 "tamis run: %llu in, %llu kept, %llu dropped, %llu skipped, %.1f MB, %.1f MB/s%s\n",
@@ -169,7 +169,7 @@ static int run_main(const cli_command *cmd, int argc, char **argv)
         if ((rc = cli_configure_stage(&io, stages[n_stages - 1])) != 0)
             goto free_stages;
     }
-    progress_state ps = {io.progress == -1 ? isatty(2) : io.progress, -1e9};
+    progress_state ps = {io.progress == -1 ? isatty(2) : io.progress, 0};
     tamis_pipeline_opts po;
     tamis_pipeline_opts_init(&po);
     po.threads = io.threads;

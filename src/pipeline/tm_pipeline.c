@@ -61,6 +61,12 @@ struct tamis_pipeline {
      * wakes late may still hold a pointer to one after its pass has returned. */
     batch bufs[2];
     double t0;
+    /* Progress across the shards of tamis_pipeline_run_dir: what finished shards added
+     * (dir_done) plus the shard being processed. */
+    bool in_dir;
+    tamis_stats *dir_done;
+    uint64_t dir_bytes_done, dir_bytes_total;
+    size_t dir_shard, dir_shards;
 };
 
 static void process_slot(tamis_pipeline *p, slot *s, size_t from, size_t to)
@@ -237,6 +243,8 @@ typedef struct source {
     uint64_t bytes_done; /* bytes of the readers already finished */
     bool open_failed;    /* some input could not be opened */
     tamis_error open_err;
+    uint64_t bytes_total; /* sizes of the regular files among paths, for the ETA */
+    bool bytes_total_known;
 } source;
 
 /* Next record: TAMIS_OK, TAMIS_END, or a record-level error (skip it and call again). */
@@ -414,6 +422,17 @@ static tamis_status fill(tamis_pipeline *p, source *src, batch *b, bool count_in
     return TAMIS_OK;
 }
 
+static uint64_t file_sizes(const char *const *paths, size_t n)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct stat sb;
+        if (stat(paths[i], &sb) == 0 && S_ISREG(sb.st_mode))
+            total += (uint64_t)sb.st_size;
+    }
+    return total;
+}
+
 static void progress(tamis_pipeline *p, source *src, tamis_stats *stats, double *last,
                      bool force)
 {
@@ -428,14 +447,25 @@ static void progress(tamis_pipeline *p, source *src, tamis_stats *stats, double 
     pr.written = tamis_stats_written(stats);
     pr.dropped = tamis_stats_dropped(stats);
     pr.skipped = tamis_stats_skipped(stats);
-    pr.bytes_in = source_bytes(src);
     pr.seconds = t - p->t0;
-    pr.input_index = src->idx;
-    pr.input_count = src->n;
-    for (size_t i = 0; i < src->n; i++) {
-        struct stat sb;
-        if (stat(src->paths[i], &sb) == 0 && S_ISREG(sb.st_mode))
-            pr.bytes_total += (uint64_t)sb.st_size;
+    if (p->in_dir) {
+        pr.records_in += tamis_stats_in(p->dir_done);
+        pr.written += tamis_stats_written(p->dir_done);
+        pr.dropped += tamis_stats_dropped(p->dir_done);
+        pr.skipped += tamis_stats_skipped(p->dir_done);
+        pr.bytes_in = p->dir_bytes_done + (src->ro == &p->o.reader ? source_bytes(src) : 0);
+        pr.bytes_total = p->dir_bytes_total;
+        pr.input_index = p->dir_shard;
+        pr.input_count = p->dir_shards;
+    } else {
+        pr.bytes_in = source_bytes(src);
+        if (!src->bytes_total_known) {
+            src->bytes_total = file_sizes(src->paths, src->n);
+            src->bytes_total_known = true;
+        }
+        pr.bytes_total = src->bytes_total;
+        pr.input_index = src->idx;
+        pr.input_count = src->n;
     }
     p->o.on_progress(p->o.ctx, &pr);
 }
@@ -574,14 +604,14 @@ static tamis_status run_passes(tamis_pipeline *p, const char *const *inputs, siz
                 break;
         }
         if (j == 0) {
-            source s = {inputs, n_inputs, 0, NULL, &p->o.reader, false, 0, 0, false, {0}};
+            source s = {inputs, n_inputs, 0, NULL, &p->o.reader, false, 0, 0, false, {0}, 0, false};
             st = run_pass(p, &s, range[j][0], range[j][1], &k, true, err);
             open_failed = s.open_failed;
             open_err = s.open_err;
             source_close(&s);
         } else {
             const char *paths[1] = {spool_in};
-            source s = {paths, 1, 0, NULL, &spool_ro, true, 0, 0, false, {0}};
+            source s = {paths, 1, 0, NULL, &spool_ro, true, 0, 0, false, {0}, 0, false};
             st = run_pass(p, &s, range[j][0], range[j][1], &k, false, err);
             source_close(&s);
             remove(spool_in);
@@ -733,6 +763,8 @@ static tamis_status run_shard(tamis_pipeline *p, source *src, size_t from, size_
         st = commit_file(dropped_dst, err);
     if (st == TAMIS_OK)
         st = commit_file(dst, err); /* last: its presence marks the shard complete */
+    if (st == TAMIS_OK && p->dir_done)
+        tamis_stats_merge(p->dir_done, st_shard);
     tamis_stats_free(st_shard);
     return st;
 }
@@ -758,8 +790,16 @@ tamis_status tamis_pipeline_run_dir(tamis_pipeline *p, const char *const *inputs
     size_t passes = pass_ranges(p, range);
     tamis_reader_opts spool_ro = spool_reader_opts(p);
     uint64_t *base = tm_calloc(n_inputs + 1, sizeof *base);
-    if (!base)
+    p->dir_done = tamis_stats_new();
+    if (!base || !p->dir_done) {
+        tm_free(base);
+        tamis_stats_free(p->dir_done);
+        p->dir_done = NULL;
         return TAMIS_ERR_NOMEM;
+    }
+    p->in_dir = true;
+    p->dir_bytes_total = file_sizes(inputs, n_inputs);
+    p->dir_shards = n_inputs;
     bool open_failed = false;
     tamis_error open_err = {0};
     /* A finished run (every final shard present) has nothing left to do. */
@@ -782,7 +822,7 @@ tamis_status tamis_pipeline_run_dir(tamis_pipeline *p, const char *const *inputs
                 base[i] = seq;
                 shard_path(path, sizeof path, outdir, j - 1, false, i);
                 const char *paths[1] = {path};
-                source s = {paths, 1, 0, NULL, &spool_ro, false, 0, 0, false, {0}};
+                source s = {paths, 1, 0, NULL, &spool_ro, false, 0, 0, false, {0}, 0, false};
                 sink k = {0};
                 k.stats = scratch;
                 k.observe = obs;
@@ -800,6 +840,7 @@ tamis_status tamis_pipeline_run_dir(tamis_pipeline *p, const char *const *inputs
             shard_path(path, sizeof path, outdir, j, last, i);
             char stats_path[4400];
             stats_path_of(stats_path, sizeof stats_path, outdir, j, i);
+            p->dir_shard = i;
             if (file_exists(path) && file_exists(stats_path))
                 continue; /* finished by an earlier run */
             const char *dropped_dst = NULL;
@@ -808,9 +849,10 @@ tamis_status tamis_pipeline_run_dir(tamis_pipeline *p, const char *const *inputs
                 dropped_dst = dpath;
             }
             if (j == 0) {
-                source s = {&inputs[i], 1, 0, NULL, &p->o.reader, false, 0, 0, false, {0}};
+                source s = {&inputs[i], 1, 0, NULL, &p->o.reader, false, 0, 0, false, {0}, 0, false};
                 st = run_shard(p, &s, range[j][0], range[j][1], true, last, path, stats_path,
                                dropped_dst, err);
+                p->dir_bytes_done += source_bytes(&s);
                 if (s.open_failed) {
                     open_failed = true;
                     open_err = s.open_err;
@@ -820,7 +862,7 @@ tamis_status tamis_pipeline_run_dir(tamis_pipeline *p, const char *const *inputs
                 char prev[4300];
                 shard_path(prev, sizeof prev, outdir, j - 1, false, i);
                 const char *paths[1] = {prev};
-                source s = {paths, 1, 0, NULL, &spool_ro, true, base[i], 0, false, {0}};
+                source s = {paths, 1, 0, NULL, &spool_ro, true, base[i], 0, false, {0}, 0, false};
                 st = run_shard(p, &s, range[j][0], range[j][1], false, last, path, stats_path,
                                dropped_dst, err);
                 source_close(&s);
@@ -828,6 +870,9 @@ tamis_status tamis_pipeline_run_dir(tamis_pipeline *p, const char *const *inputs
         }
     }
     tm_free(base);
+    tamis_stats_free(p->dir_done);
+    p->dir_done = NULL;
+    p->in_dir = false;
     if (st != TAMIS_OK)
         return st;
     /* Intermediate shards are only needed to resume: drop their data, keep their stats. */
