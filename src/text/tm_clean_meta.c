@@ -187,7 +187,17 @@ const char *cl_parse_date_line(const cl_lex *lx, tm_arena *a, const char *line, 
     size_t label_words = (size_t)(has_pub || has_upd ? 3 : 0);
     if (other > 4 + label_words)
         return NULL;
-    return tm_arena_printf(a, "%04d-%02d-%02d", y, m, d);
+    if (y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99)
+        return tm_arena_printf(a, "%04d-%02d-%02d", y, m, d);
+    /* "%04d-%02d-%02d" by hand: vsnprintf cost 3,000 instructions a date (callgrind). */
+    char *o = tm_arena_alloc(a, 11);
+    if (!o)
+        return NULL;
+    o[0] = (char)('0' + y / 1000), o[1] = (char)('0' + y / 100 % 10);
+    o[2] = (char)('0' + y / 10 % 10), o[3] = (char)('0' + y % 10), o[4] = '-';
+    o[5] = (char)('0' + m / 10), o[6] = (char)('0' + m % 10), o[7] = '-';
+    o[8] = (char)('0' + d / 10), o[9] = (char)('0' + d % 10), o[10] = '\0';
+    return o;
 }
 
 int cl_parse_reading_time(const cl_lex *lx, const cl_norm *nl, const cl_hits *h)

@@ -328,9 +328,22 @@ static bool is_markup(const char *s, size_t n)
     return false;
 }
 
+/* "©" (C2 A9) in the line; memchr for the lead byte beats glibc's memmem on a two-byte
+ * needle (callgrind). */
+static bool has_copyright(const char *s, size_t n)
+{
+    for (const char *p = s, *e = s + n; (p = memchr(p, 0xC2, (size_t)(e - p))); p++)
+        if (p + 1 < e && (unsigned char)p[1] == 0xA9)
+            return true;
+    return false;
+}
+
 /* An excerpt cut by a listing page: "... [...]", "... […]", "(...)" at the end. */
 static bool is_teaser_end(const char *s, size_t n)
 {
+    /* Every ending closes with ']' or ')': most lines are out at the last byte. */
+    if (!n || (s[n - 1] != ']' && s[n - 1] != ')'))
+        return false;
     static const char *const ends[] = {"[\xE2\x80\xA6]", "[...]", "(\xE2\x80\xA6)", "(...)", NULL};
     for (int i = 0; ends[i]; i++) {
         size_t k = strlen(ends[i]);
@@ -499,7 +512,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
                 l->comment_head = true;
             l->navfull = h.covered[LX_NAV] >= h.bytes;
             if (h.covered[LX_NOTICE] > 0 ||
-                (!l->ascii && l->nwords <= 30 && memmem(s, l->len, "\xC2\xA9", 2))) {
+                (!l->ascii && l->nwords <= 30 && has_copyright(s, l->len))) {
                 l->why = "notice";
                 continue;
             }
