@@ -13,18 +13,30 @@ struct tm_arena_chunk {
 
 void tm_arena_init(tm_arena *a) { memset(a, 0, sizeof *a); }
 
-/* Frees every chunk but the first, so a reset document reuses its memory. */
+/* Keeps one chunk for reuse — the largest up to TM_ARENA_KEEP — and frees the others.
+ * Keeping the largest (not the first) means a stream of similar documents settles on one
+ * chunk big enough for each of them: no malloc, and no fresh pages for the kernel to zero,
+ * per document. */
+#define TM_ARENA_KEEP ((size_t)16 << 20)
+
 void tm_arena_reset(tm_arena *a)
 {
+    tm_arena_chunk *keep = NULL;
+    for (tm_arena_chunk *c = a->head; c; c = c->next)
+        if (c->cap <= TM_ARENA_KEEP && (!keep || c->cap > keep->cap))
+            keep = c;
     tm_arena_chunk *c = a->head;
-    while (c && c != a->first) {
+    while (c) {
         tm_arena_chunk *next = c->next;
-        tm_free(c);
+        if (c != keep)
+            tm_free(c);
         c = next;
     }
-    a->head = a->first;
-    if (a->first)
-        a->first->used = 0;
+    if (keep) {
+        keep->next = NULL;
+        keep->used = 0;
+    }
+    a->head = a->first = keep;
     a->total = 0;
 }
 

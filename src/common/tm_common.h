@@ -47,7 +47,7 @@ void tm_alloc_fail_after(long n);
 tamis_status tm_err(tamis_error *err, tamis_status st, const char *file, uint64_t offset,
                     uint64_t record, const char *fmt, ...) TM_PRINTF(6, 7);
 
-/* ---- arena: bump allocator in chunks; reset keeps the first chunk for reuse. */
+/* ---- arena: bump allocator in chunks; reset keeps the largest chunk (<= 16 MiB) for reuse. */
 typedef struct tm_arena_chunk tm_arena_chunk;
 typedef struct tm_arena {
     tm_arena_chunk *head; /* current chunk (newest) */
