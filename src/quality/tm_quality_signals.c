@@ -65,6 +65,9 @@ typedef struct qslot {
 
 typedef struct qmap {
     qslot *slots;
+    /* the slot of every key, in insertion order (n <= cap / 2 entries): emptying the
+     * table writes only these slots, and the unigram sums walk them in a fixed order */
+    uint32_t *used;
     size_t cap, n;
 } qmap;
 
@@ -79,6 +82,11 @@ static size_t pow2_at_least(size_t x)
 static bool qmap_alloc(qmap *m, size_t cap)
 {
     m->slots = tm_calloc(cap, sizeof *m->slots);
+    m->used = m->slots ? tm_malloc((cap / 2 + 1) * sizeof *m->used) : NULL;
+    if (!m->used) {
+        tm_free(m->slots);
+        m->slots = NULL;
+    }
     m->cap = m->slots ? cap : 0;
     m->n = 0;
     return m->slots != NULL;
@@ -87,20 +95,34 @@ static bool qmap_alloc(qmap *m, size_t cap)
 static void qmap_free(qmap *m)
 {
     tm_free(m->slots);
+    tm_free(m->used);
     memset(m, 0, sizeof *m);
+}
+
+/* Empties the table by clearing the slots its keys took, not the whole table: most
+ * documents fill a small part of a table kept from a longer one, and a memset of every
+ * table per document cost about 5 % of the stage. */
+static void qmap_clear(qmap *m)
+{
+    if (m->n * 4 > m->cap) /* a quarter of the slots or more: a sequential memset wins */
+        memset(m->slots, 0, m->cap * sizeof *m->slots);
+    else
+        for (size_t i = 0; i < m->n; i++)
+            m->slots[m->used[i]].key = 0;
+    m->n = 0;
 }
 
 /* Empties the table, keeping capacity at least room for `expect` keys. */
 static bool qmap_reset(qmap *m, size_t expect)
 {
     size_t want = pow2_at_least(expect * 2 + 1);
-    /* a table kept from a much longer document would cost a large memset: shrink it */
+    /* a table kept from a much longer document spreads a short one's keys over more
+     * cache lines than it needs: shrink it */
     if (m->cap < want || m->cap > want * 8) {
         qmap_free(m);
         return qmap_alloc(m, want);
     }
-    memset(m->slots, 0, m->cap * sizeof *m->slots);
-    m->n = 0;
+    qmap_clear(m);
     return true;
 }
 
@@ -119,11 +141,11 @@ static bool qmap_grow(qmap *m)
         *m = old;
         return false;
     }
-    for (size_t i = 0; i < old.cap; i++)
-        if (old.slots[i].key) {
-            m->slots[qmap_slot(m, old.slots[i].key)] = old.slots[i];
-            m->n++;
-        }
+    for (size_t k = 0; k < old.n; k++) { /* insertion order is kept */
+        size_t i = qmap_slot(m, old.slots[old.used[k]].key);
+        m->slots[i] = old.slots[old.used[k]];
+        m->used[m->n++] = (uint32_t)i;
+    }
     qmap_free(&old);
     return true;
 }
@@ -136,27 +158,16 @@ static inline qslot *qmap_put(qmap *m, uint64_t key, bool *fresh)
         key = 1;
     if (TM_UNLIKELY((m->n + 1) * 2 > m->cap) && !qmap_grow(m))
         return NULL;
-    qslot *sl = &m->slots[qmap_slot(m, key)];
+    size_t i = qmap_slot(m, key);
+    qslot *sl = &m->slots[i];
     *fresh = !sl->key;
     if (*fresh) {
         sl->key = key;
         sl->cnt = 0;
         sl->aux = 0;
-        m->n++;
+        m->used[m->n++] = (uint32_t)i;
     }
     return sl;
-}
-
-/* Empties the slots listed (the ones a pass filled) instead of the whole table: a
- * table sized for the 2-grams is reused, sparsely, by every longer n. */
-static void qmap_clear_slots(qmap *m, const uint32_t *idx, size_t k)
-{
-    if (k * 2 > m->cap) /* most slots: a sequential memset beats random writes */
-        memset(m->slots, 0, m->cap * sizeof *m->slots);
-    else
-        for (size_t i = 0; i < k; i++)
-            m->slots[idx[i]].key = 0;
-    m->n = 0;
 }
 
 /* ---- byte-level helpers */
@@ -501,7 +512,7 @@ static void add_word(qctx *c, const char *w, size_t n, uint32_t chars, bool alph
 /* Counts the case-folded words after the pass (not word by word during it) so that the
  * table slots can be prefetched; stop-word membership is decided once per distinct
  * word, by its folded hash (aux bit 0: stop word, bit 1: Gopher stop word). */
-static bool count_unigrams(qctx *c, uint32_t *filled)
+static bool count_unigrams(qctx *c)
 {
     if (!qmap_reset(&c->uniq, c->nw))
         return false;
@@ -521,7 +532,6 @@ static bool count_unigrams(qctx *c, uint32_t *filled)
             if (tm_qstop_has(c->o->gopher_stop_words, c->wf[k]))
                 f |= 2;
             slot->aux = f;
-            filled[c->uniq.n - 1] = (uint32_t)(slot - c->uniq.slots);
         }
         slot->cnt++;
     }
@@ -1095,7 +1105,6 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix, uint6
     uint32_t *cand = x->cand, *sidx = x->sidx;
     qmap count = x->count, seen = x->seen;
     bool ok = false;
-    size_t nprev = 0; /* slots the previous n filled, listed in sidx */
     memcpy(g, c->wh, W * sizeof *g);
     size_t nc = W - 1; /* candidates for n = 2: every start */
     for (size_t i = 0; i < nc; i++)
@@ -1104,7 +1113,7 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix, uint6
         size_t last = W - n + 1; /* number of n-grams */
         while (nc && cand[nc - 1] >= last)
             nc--;
-        if (n == 2 ? !qmap_reset(&count, nc) : (qmap_clear_slots(&count, sidx, nprev), false))
+        if (n == 2 ? !qmap_reset(&count, nc) : (qmap_clear(&count), false))
             goto out;
         uint32_t best = 0, first = 0;
         /* extend the hashes first, so that the counting loop can prefetch its slots: a
@@ -1138,7 +1147,6 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix, uint6
         }
         if (n <= 4)
             top[n - 2] = (prefix[first + n] - prefix[first] + (n - 1)) * (uint64_t)best;
-        nprev = nc;
         /* keep the positions whose n-gram repeats (in order) */
         size_t nm = 0;
         for (size_t k = 0; k < nc; k++) {
@@ -1418,13 +1426,12 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         out->v[TM_QS_DUP_5GRAM + k] = ratio((double)dup[k], (double)chars);
 
     /* Unigram statistics over case-folded words. */
-    /* x->sidx (room for a slot per word) is free again after repetition() */
-    if (!count_unigrams(&c, x->sidx))
+    if (!count_unigrams(&c))
         goto done;
     double sum_clogc = 0;
     uint64_t stop = 0, gstop = 0;
     for (size_t u = 0; u < c.uniq.n; u++) {
-        const qslot *sl = &c.uniq.slots[x->sidx[u]];
+        const qslot *sl = &c.uniq.slots[c.uniq.used[u]];
         if (sl->cnt > 1) { /* 1 log 1 = 0: most words occur once */
             double cnt = sl->cnt;
             sum_clogc += cnt * log(cnt);
