@@ -382,12 +382,10 @@ typedef struct cl_doc {
 } cl_doc;
 
 /* Splits the text into trimmed lines (blank lines are not kept, they set blank_before). */
-static tamis_status split_lines(tamis_doc *doc, const char *text, size_t len, cl_line **out,
-                                size_t *n_out)
+static tamis_status split_lines(tamis_doc *doc, const char *text, size_t len, size_t newlines,
+                                cl_line **out, size_t *n_out)
 {
-    size_t cap = 1;
-    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p))); p++)
-        cap++;
+    size_t cap = newlines + 1; /* counted by the caller */
     cl_line *L = tm_arena_alloc(&doc->arena, cap * sizeof *L);
     if (!L)
         return TAMIS_ERR_NOMEM;
@@ -1253,7 +1251,7 @@ static tamis_status clean_process(void *self, tamis_doc *doc, tamis_error *err)
                             (long long)cfg->max_lines);
     cl_line *L = NULL;
     size_t n = 0;
-    tamis_status rc = split_lines(doc, text, len, &L, &n);
+    tamis_status rc = split_lines(doc, text, len, nl_count, &L, &n);
     if (rc == TAMIS_OK)
         rc = classify(st, doc, text, L, n);
     if (rc == TAMIS_OK) {
