@@ -1075,10 +1075,13 @@ static bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
 
 /* N-gram hashes are built incrementally: g[i] holds the hash of the (n-1)-gram at i and
  * one mix step extends it to the n-gram, so each n costs one multiply per word instead
- * of rehashing n words (the mix is order-sensitive: "a b" != "b a"). */
+ * of rehashing n words. The prefix is multiplied before the next word is mixed in, so
+ * that the step is order-sensitive: with (g ^ w) alone, g of a 2-gram starting from the
+ * word hash itself, "a b" and "b a" hashed alike ("User Tools / Site Tools" counted
+ * "Tools Site" and "Site Tools" as one 2-gram). */
 static inline uint64_t ngram_extend(uint64_t g, uint64_t w)
 {
-    uint64_t h = (g ^ w) * 0x9E3779B97F4A7C15ull;
+    uint64_t h = (g * 0xC2B2AE3D27D4EB4Full ^ w) * 0x9E3779B97F4A7C15ull;
     return h ^ (h >> 31);
 }
 

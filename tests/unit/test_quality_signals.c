@@ -91,6 +91,21 @@ TEST(test_lines_and_symbols)
     CHECK_NEAR(q.v[TM_QS_DUP_LINE_FRAC], 0, 0);
 }
 
+/* N-grams are ordered: "x y" and "y x" are different 2-grams (their hashes once
+ * collided, and "y x" counted as a second "x y"). */
+TEST(test_repetition_order)
+{
+    tm_quality q;
+    /* 2-grams: "xx yyy", "yyy xx", "xx zz", "zz w": all once, so the top is the first
+     * one, 6 characters, once; "xx" and "yyy" each repeat but no 2-gram does */
+    compute("xx yyy xx zz w", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_CHARS], 14, 0);
+    CHECK_NEAR(q.v[TM_QS_TOP_2GRAM], 6.0 / 14, EPS);
+    /* 3-grams "a b c" and "b a c": both once, the first wins (5 chars) */
+    compute("a b c b a c", NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_TOP_3GRAM], 5.0 / 11, EPS);
+}
+
 /* "a b c d e" three times: 15 one-letter words, 29 characters. */
 TEST(test_repetition_ngrams)
 {
@@ -258,6 +273,7 @@ int main(void)
     tm_arena_init(&arena);
     RUN(test_natural_language);
     RUN(test_lines_and_symbols);
+    RUN(test_repetition_order);
     RUN(test_repetition_ngrams);
     RUN(test_paragraphs);
     RUN(test_c4_lines);
