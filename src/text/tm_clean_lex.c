@@ -210,6 +210,12 @@ bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_
                 map[k] = (uint32_t)(st - line);
                 s[k++] = t;
                 space = false;
+                /* The rest of an ASCII word without the per-byte branches. */
+                while (p < end && (unsigned char)*p < 0x80 && (t = norm_ascii[(unsigned char)*p])) {
+                    map[k] = (uint32_t)(p - line);
+                    s[k++] = t;
+                    p++;
+                }
             } else if (!space) {
                 map[k] = (uint32_t)(st - line);
                 s[k++] = ' ';
