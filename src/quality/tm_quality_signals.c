@@ -511,8 +511,9 @@ static void add_word(qctx *c, const char *w, size_t n, uint32_t chars, bool alph
 
 /* Counts the case-folded words after the pass (not word by word during it) so that the
  * table slots can be prefetched; stop-word membership is decided once per distinct
- * word, by its folded hash (aux bit 0: stop word, bit 1: Gopher stop word). */
-static bool count_unigrams(qctx *c)
+ * word, by its folded hash (aux bit 0: stop word, bit 1: Gopher stop word).
+ * wslot[k] receives the slot of word k (repetition() starts from it). */
+static bool count_unigrams(qctx *c, uint32_t *wslot)
 {
     if (!qmap_reset(&c->uniq, c->nw))
         return false;
@@ -534,6 +535,7 @@ static bool count_unigrams(qctx *c)
             slot->aux = f;
         }
         slot->cnt++;
+        wslot[k] = (uint32_t)(slot - c->uniq.slots);
     }
     return true;
 }
@@ -1095,9 +1097,13 @@ static inline uint64_t ngram_extend(uint64_t g, uint64_t w)
  * 2-grams are all counted, then n-grams only at the positions whose (n-1)-gram occurs
  * twice or more. A position whose n-gram is unique cannot hit in the walk, so the walk
  * jumps straight between repeated positions. Typical text repeats few 4-grams, so the
- * cost is about one hash-table pass over the words instead of nine. */
-static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix, uint64_t top[3],
-                       uint64_t dup[6])
+ * cost is about one hash-table pass over the words instead of nine.
+ * The same holds one level down: a 2-gram can only repeat where both its words repeat,
+ * and equal words have equal case-folded forms, so the 2-grams are counted only where
+ * both words' folded counts (the unigram table, wslot[i] = slot of word i, from
+ * count_unigrams) are 2 or more: about half the positions of typical text. */
+static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
+                       const uint32_t *wslot, uint64_t top[3], uint64_t dup[6])
 {
     memset(top, 0, 3 * sizeof *top);
     memset(dup, 0, 6 * sizeof *dup);
@@ -1109,9 +1115,18 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix, uint6
     qmap count = x->count, seen = x->seen;
     bool ok = false;
     memcpy(g, c->wh, W * sizeof *g);
-    size_t nc = W - 1; /* candidates for n = 2: every start */
-    for (size_t i = 0; i < nc; i++)
-        cand[i] = (uint32_t)i;
+    size_t nc = 0; /* candidates for n = 2: starts of two repeated words */
+    const qslot *us = c->uniq.slots;
+    bool rep_prev = us[wslot[0]].cnt >= 2;
+    const bool ufar = c->uniq.cap > PREFETCH_MIN_SLOTS;
+    for (size_t i = 0; i + 1 < W; i++) {
+        if (ufar && i + PREFETCH < W)
+            __builtin_prefetch(&us[wslot[i + PREFETCH]]);
+        bool rep_next = us[wslot[i + 1]].cnt >= 2;
+        cand[nc] = (uint32_t)i;
+        nc += rep_prev && rep_next;
+        rep_prev = rep_next;
+    }
     for (size_t n = 2; n <= 10 && W >= n; n++) {
         size_t last = W - n + 1; /* number of n-grams */
         while (nc && cand[nc - 1] >= last)
@@ -1413,24 +1428,26 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
             line_elems = 1;
     }
 
-    /* Repetition over the word array. */
     if (!grow_rep(x, c.nw + 1))
         goto done;
+    /* Unigram statistics over case-folded words; x->sidx lends room for each word's
+     * slot, which repetition() reads before it reuses sidx. */
+    if (!count_unigrams(&c, x->sidx))
+        goto done;
+
+    /* Repetition over the word array. */
     prefix = x->prefix;
     prefix[0] = 0;
     for (size_t i = 0; i < c.nw; i++)
         prefix[i + 1] = prefix[i] + c.wc[i];
     uint64_t top[3], dup[6];
-    if (!repetition(&c, x, prefix, top, dup))
+    if (!repetition(&c, x, prefix, x->sidx, top, dup))
         goto done;
     for (size_t k = 0; k < 3; k++)
         out->v[TM_QS_TOP_2GRAM + k] = ratio((double)top[k], (double)chars);
     for (size_t k = 0; k < 6; k++)
         out->v[TM_QS_DUP_5GRAM + k] = ratio((double)dup[k], (double)chars);
 
-    /* Unigram statistics over case-folded words. */
-    if (!count_unigrams(&c))
-        goto done;
     double sum_clogc = 0;
     uint64_t stop = 0, gstop = 0;
     for (size_t u = 0; u < c.uniq.n; u++) {
