@@ -23,7 +23,7 @@ static void top_usage(FILE *f)
     fprintf(f, "\n`tamis COMMAND --help` explains a command and its options.\n"
                "Output layout: docs/output.md. Config file: docs/config.md.\n"
                "Exit codes: 0 ok, 1 records skipped with --strict, 2 usage, 3 input error,\n"
-               "4 output error, 5 internal error.\n");
+               "4 output error, 5 internal error, 130 interrupted (docs/cli.md).\n");
 }
 
 int main(int argc, char **argv)
