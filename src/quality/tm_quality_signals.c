@@ -112,16 +112,13 @@ static void qmap_clear(qmap *m)
     m->n = 0;
 }
 
-#define QMAP_KEEP_SLOTS (1u << 16)
-
 /* Empties the table, keeping capacity at least room for `expect` keys. */
 static bool qmap_reset(qmap *m, size_t expect)
 {
     size_t want = pow2_at_least(expect * 2 + 1);
-    /* Emptying costs nothing per unused slot, so a larger table is kept (a calloc per
-     * document of another size cost 3 % of the stage); only one that has outgrown the
-     * L2 cache (1 MiB of slots) and is 8 times too large is shrunk. */
-    if (m->cap < want || (m->cap > want * 8 && m->cap > QMAP_KEEP_SLOTS)) {
+    /* a table kept from a much longer document spreads a short one's keys over more
+     * cache lines than it needs: shrink it */
+    if (m->cap < want || m->cap > want * 8) {
         qmap_free(m);
         return qmap_alloc(m, want);
     }
