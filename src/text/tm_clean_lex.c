@@ -186,6 +186,9 @@ static cl_slot *map_put(cl_map *m, const char *k, size_t n)
 #define NA16(c) NA4(c), NA4((c) + 4), NA4((c) + 8), NA4((c) + 12)
 #define NA64(c) NA16(c), NA16((c) + 16), NA16((c) + 32), NA16((c) + 48)
 static const char norm_ascii[128] = {NA64(0), NA64(64)};
+/* The same over all byte values (0 for bytes >= 0x80), so the inner word loop below needs
+ * one table load per byte and no separate ASCII test. */
+static const char norm_ascii256[256] = {NA64(0), NA64(64)};
 
 bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_norm *out)
 {
@@ -211,7 +214,7 @@ bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_
                 s[k++] = t;
                 space = false;
                 /* The rest of an ASCII word without the per-byte branches. */
-                while (p < end && (unsigned char)*p < 0x80 && (t = norm_ascii[(unsigned char)*p])) {
+                while (p < end && (t = norm_ascii256[(unsigned char)*p])) {
                     map[k] = (uint32_t)(p - line);
                     s[k++] = t;
                     p++;

@@ -254,18 +254,44 @@ static const uint64_t cs_tab[256] = {CS64(0), CS64(64), CS64(128), CS64(192)};
 static void char_stats(cl_line *l, const char *s, size_t n)
 {
     uint32_t chars = 0, digits = 0, letters = 0, high = 0;
-    /* One table load and one add per byte (four 16-bit counters in a word, flushed every
-     * 65535 bytes): the branchy byte loop was 15 % of the stage's instructions. */
-    for (size_t i = 0; i < n;) {
-        size_t e = n - i > 65535 ? i + 65535 : n;
-        uint64_t acc = 0;
-        for (; i < e; i++)
-            acc += cs_tab[(unsigned char)s[i]];
-        chars += (uint32_t)(acc & 0xFFFF);
-        digits += (uint32_t)((acc >> 16) & 0xFFFF);
-        letters += (uint32_t)((acc >> 32) & 0xFFFF);
-        high += (uint32_t)(acc >> 48);
+    /* Eight bytes at a time: an all-ASCII word (most of the text) by SWAR, where every
+     * byte starts a code point and digits and letters are found by range tests on all
+     * bytes at once (no carry crosses bytes below 0x80) and summed by one multiply; a
+     * word with other bytes through the table (one load and add per byte, four 16-bit
+     * counters in a word, flushed before 65535 bytes). The branchy byte loop was 15 % of
+     * the stage's instructions, the table loop alone 4 %; now under 2 % (callgrind). */
+    uint64_t acc = 0;
+    size_t i = 0, inacc = 0;
+    const uint64_t hb = 0x8080808080808080ull, ones = 0x0101010101010101ull;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (x & hb) {
+            for (size_t j = i; j < i + 8; j++)
+                acc += cs_tab[(unsigned char)s[j]];
+            if ((inacc += 8) > 65535 - 8) {
+                chars += (uint32_t)(acc & 0xFFFF);
+                digits += (uint32_t)((acc >> 16) & 0xFFFF);
+                letters += (uint32_t)((acc >> 32) & 0xFFFF);
+                high += (uint32_t)(acc >> 48);
+                acc = 0;
+                inacc = 0;
+            }
+            continue;
+        }
+        uint64_t dg = (x + 0x5050505050505050ull) & ~(x + 0x4646464646464646ull) & hb;
+        uint64_t y = x | 0x2020202020202020ull;
+        uint64_t lt = (y + 0x1F1F1F1F1F1F1F1Full) & ~(y + 0x0505050505050505ull) & hb;
+        chars += 8;
+        digits += (uint32_t)(((dg >> 7) * ones) >> 56);
+        letters += (uint32_t)(((lt >> 7) * ones) >> 56);
     }
+    for (; i < n; i++) /* at most 7 bytes: acc holds at most 65534 */
+        acc += cs_tab[(unsigned char)s[i]];
+    chars += (uint32_t)(acc & 0xFFFF);
+    digits += (uint32_t)((acc >> 16) & 0xFFFF);
+    letters += (uint32_t)((acc >> 32) & 0xFFFF);
+    high += (uint32_t)(acc >> 48);
     l->nchars = chars;
     l->ascii = high == 0;
     l->ndigits = digits;

@@ -183,6 +183,62 @@ TEST(explain_lists_every_line)
     tamis_stage_free(s);
 }
 
+/* The rule (explain) given to the line of TEXT that starts with LINE, or "" if absent. */
+static const char *rule_of(const char *expl, const char *line, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    for (const char *p = expl; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        /* "KEEP rule<spaces>\tline": the line follows the padded rule name. */
+        const char *r = p + 5, *sp = r;
+        while (sp < p + len && *sp != ' ')
+            sp++;
+        const char *t = sp;
+        while (t < p + len && (*t == ' ' || *t == '\t'))
+            t++;
+        if ((size_t)(p + len - t) == strlen(line) && !strncmp(t, line, strlen(line))) {
+            size_t k = (size_t)(sp - p) < cap ? (size_t)(sp - p) : cap - 1;
+            memcpy(buf, p, k);
+            buf[k] = 0;
+            return buf;
+        }
+        p += len + (nl != NULL);
+    }
+    return buf;
+}
+
+/* The digits rule (a third or more of letters + digits are digits) at its boundary, on
+ * ASCII-only lines (counted eight bytes at a time) and lines with two-byte letters (a
+ * lead byte counts one letter): one digit more flips the line. The last pair would
+ * flip if '[', '`', '{' (next to the letter ranges) counted as letters or ':' (next to
+ * the digits) as a digit. */
+TEST(digit_share_boundary)
+{
+    tamis_stage *s = new_clean("explain", "true");
+    /* No body line: a short line next to body text could be kept as context. */
+    const char *text = "Elu a 3714 contre 528 voix\n"
+                       "Elu a 3714 contre 5286 voix\n"
+                       "\xC3\x89lu \xC3\xA0 3714 contre 528 voix\n"
+                       "\xC3\x89lu \xC3\xA0 3714 contre 5286 voix\n"
+                       "xyz[`{ 12\n"
+                       "xyzu 12:\n";
+    tamis_doc *d = run(s, text, strlen(text));
+    const char *t = tamis_doc_text(d, NULL);
+    char b[64];
+    CHECK(strcmp(rule_of(t, "Elu a 3714 contre 528 voix", b, sizeof b), "DROP digits") != 0);
+    CHECK(b[0] != 0);
+    CHECK_EQ_STR(rule_of(t, "Elu a 3714 contre 5286 voix", b, sizeof b), "DROP digits");
+    CHECK(strcmp(rule_of(t, "\xC3\x89lu \xC3\xA0 3714 contre 528 voix", b, sizeof b), "DROP digits") != 0);
+    CHECK(b[0] != 0);
+    CHECK_EQ_STR(rule_of(t, "\xC3\x89lu \xC3\xA0 3714 contre 5286 voix", b, sizeof b), "DROP digits");
+    CHECK_EQ_STR(rule_of(t, "xyz[`{ 12", b, sizeof b), "DROP digits");
+    CHECK(strcmp(rule_of(t, "xyzu 12:", b, sizeof b), "DROP digits") != 0);
+    CHECK(b[0] != 0);
+    tamis_doc_free(d);
+    tamis_stage_free(s);
+}
+
 TEST(corpus_mode_drops_template_lines)
 {
     const char *tmpl = "This story was produced by the regional newsroom and may be shared with credit to the original authors.";
@@ -259,6 +315,7 @@ int main(void)
     RUN(empty_and_boilerplate_only);
     RUN(invalid_utf8_and_huge_line);
     RUN(explain_lists_every_line);
+    RUN(digit_share_boundary);
     RUN(corpus_mode_drops_template_lines);
     RUN(extracted_text_left_alone);
     RUN(bad_parameters);
