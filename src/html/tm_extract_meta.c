@@ -967,19 +967,22 @@ static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
                 put_author(m, P_TIME, t, l);
             const char *cls = tm_html_attr(c, "class"), *id = tm_html_attr(c, "id");
             if (cls || id) {
-                int byline = (cls && (ci_has(cls, "byline") || ci_has(cls, "author"))) ||
-                             (id && (ci_has(id, "byline") || ci_has(id, "author")));
-                if (byline && m->s[TAMIS_F_AUTHOR].prio > P_VISIBLE &&
+                /* the priority tests first: once a stronger source gave the field (most
+                 * pages), the class/id scans are skipped */
+                int byline = m->s[TAMIS_F_AUTHOR].prio > P_VISIBLE &&
+                             ((cls && (ci_has(cls, "byline") || ci_has(cls, "author"))) ||
+                              (id && (ci_has(id, "byline") || ci_has(id, "author"))));
+                if (byline &&
                     !(cls && (ci_has(cls, "comment") || ci_has(cls, "bio") ||
                               ci_has(cls, "avatar") || ci_has(cls, "image")))) {
                     if ((t = node_text(m, c, &l)) && l < 100)
                         put_author(m, P_VISIBLE, t, l);
                 }
-                int dateish = (cls && (ci_has(cls, "date") || ci_has(cls, "time") ||
-                                       ci_has(cls, "publish") || ci_has(cls, "meta"))) ||
-                              (id && (ci_has(id, "date") || ci_has(id, "time")));
-                if (dateish && m->s[TAMIS_F_DATE].prio > P_VISIBLE && (t = node_text(m, c, &l)) &&
-                    l < 200)
+                int dateish = m->s[TAMIS_F_DATE].prio > P_VISIBLE &&
+                              ((cls && (ci_has(cls, "date") || ci_has(cls, "time") ||
+                                        ci_has(cls, "publish") || ci_has(cls, "meta"))) ||
+                               (id && (ci_has(id, "date") || ci_has(id, "time"))));
+                if (dateish && (t = node_text(m, c, &l)) && l < 200)
                     put_date(m, TAMIS_F_DATE, P_VISIBLE, t, l);
             }
         }
