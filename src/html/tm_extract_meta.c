@@ -186,7 +186,9 @@ int tm_extract_parse_date(const char *s, size_t n, char out[40])
         }
         memcpy(out, s, l);
         out[l] = 0;
-        if (s[10] == ' ')
+        /* only when a time follows: with l == 10, out[10] is the terminator (and s[10]
+         * may lie past the end), and overwriting it printed stack bytes after the date */
+        if (l > 10 && s[10] == ' ')
             out[10] = 'T';
         return 1;
     }
