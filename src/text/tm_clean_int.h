@@ -47,6 +47,9 @@ typedef struct cl_norm {
 } cl_norm;
 /* Normalises line[0..n) into the arena. Returns false on allocation failure. */
 bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_norm *out);
+/* The same into caller's buffers: s of n * 2 + 4 bytes, map of n * 2 + 4 entries. */
+void cl_normalize_into(const cl_lex *lx, char *s, uint32_t *map, const char *line, size_t n,
+                       cl_norm *out);
 
 /* Phrase hits of one normalised line. */
 typedef struct cl_hits {

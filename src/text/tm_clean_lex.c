@@ -192,12 +192,19 @@ static const char norm_ascii256[256] = {NA64(0), NA64(64)};
 
 bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_norm *out)
 {
-    const cl_cptab *ct = &lx->cp;
     /* Lowercasing can grow a code point from 2 to 3 bytes at most. */
     char *s = tm_arena_alloc(a, n * 2 + 4);
     uint32_t *map = tm_arena_alloc(a, (n * 2 + 4) * sizeof *map);
     if (!s || !map)
         return false;
+    cl_normalize_into(lx, s, map, line, n, out);
+    return true;
+}
+
+void cl_normalize_into(const cl_lex *lx, char *s, uint32_t *map, const char *line, size_t n,
+                       cl_norm *out)
+{
+    const cl_cptab *ct = &lx->cp;
     size_t k = 0;
     bool space = true; /* drops leading spaces and collapses runs */
     out->nospace = false;
@@ -250,7 +257,6 @@ bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_
     out->s = s;
     out->map = map;
     out->n = k;
-    return true;
 }
 
 static bool has_nospace(const char *s, size_t n)
