@@ -1323,9 +1323,34 @@ static tamis_status clean_process(void *self, tamis_doc *doc, tamis_error *err)
     if (rc != TAMIS_OK)
         return tm_err(err, rc, doc->src_file, doc->src_offset, doc->src_record,
                       "clean: %s", tamis_strerror(rc));
-    for (size_t i = 0; i < n && rc == TAMIS_OK; i++)
-        if (!L[i].keep)
-            rc = tm_doc_count_removed(doc, L[i].why, 1);
+    /* Removed lines counted per rule here first (the rule names are a handful of string
+     * literals, compared by pointer), then added in the order first seen, which is the
+     * order of the output: one tm_doc_count_removed call per line, with its strcmp walk,
+     * was ~5 M instructions per 4 MB (callgrind). Flushed in order when full. */
+    struct {
+        const char *why;
+        uint64_t n;
+    } rm[24];
+    size_t nrm = 0;
+    for (size_t i = 0; i < n && rc == TAMIS_OK; i++) {
+        if (L[i].keep)
+            continue;
+        size_t j = 0;
+        while (j < nrm && rm[j].why != L[i].why)
+            j++;
+        if (j == nrm) {
+            if (nrm == sizeof rm / sizeof rm[0]) {
+                for (size_t k = 0; k < nrm && rc == TAMIS_OK; k++)
+                    rc = tm_doc_count_removed(doc, rm[k].why, rm[k].n);
+                nrm = j = 0;
+            }
+            rm[nrm].why = L[i].why;
+            rm[nrm++].n = 0;
+        }
+        rm[j].n++;
+    }
+    for (size_t k = 0; k < nrm && rc == TAMIS_OK; k++)
+        rc = tm_doc_count_removed(doc, rm[k].why, rm[k].n);
     size_t kept = 0;
     if (rc == TAMIS_OK)
         rc = build_output(doc, cfg, text, L, n, &kept);
