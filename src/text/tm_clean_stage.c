@@ -109,7 +109,10 @@ typedef struct cl_wordctx {
     cl_line *l;
 } cl_wordctx;
 
-static void on_word(void *ctx, const char *w, size_t n)
+/* Called once per word from line_words' loop: forced inline, since at -O2 gcc stopped
+ * inlining it once classify was inlined into clean_process (+8 M instructions per 4 MB,
+ * callgrind). */
+static inline __attribute__((always_inline)) void on_word(void *ctx, const char *w, size_t n)
 {
     cl_wordctx *c = ctx;
     cl_line *l = c->l;
