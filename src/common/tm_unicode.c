@@ -319,7 +319,27 @@ bool tm_wordset_has(const tm_wordset *ws, const char *w, size_t n)
     return ws_has_exact(ws, b.data, b.len);
 }
 
-/* ---- stop-word cache: one list per language, loaded on first use. */
+/* ---- stop-word lists: data/stopwords/<lang>.txt, and a cache of one set per language. */
+bool tm_stopwords_file(const char *lang, tm_buf *out)
+{
+    if (!lang || !*lang || strlen(lang) >= 16 || strchr(lang, '/') || strchr(lang, '.'))
+        return false;
+    char path[4096];
+    /* Language ID says nb (Bokmål) where stopwords-iso files Norwegian under no. */
+    const char *file = !strcmp(lang, "nb") ? "no" : lang;
+    snprintf(path, sizeof path, "%s/stopwords/%s.txt", tm_data_dir(), file);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char chunk[8192];
+    size_t k;
+    bool ok = true;
+    while (ok && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        ok = tm_buf_append(out, chunk, k) == TAMIS_OK;
+    fclose(f);
+    return ok;
+}
+
 #define TM_MAX_LANGS 256
 static pthread_mutex_t sw_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
@@ -330,7 +350,7 @@ static size_t sw_n;
 
 const tm_wordset *tm_stopwords(const char *lang)
 {
-    if (!lang || !*lang || strlen(lang) >= 16 || strchr(lang, '/') || strchr(lang, '.'))
+    if (!lang || !*lang || strlen(lang) >= 16)
         return NULL;
     pthread_mutex_lock(&sw_lock);
     for (size_t i = 0; i < sw_n; i++)
@@ -340,22 +360,11 @@ const tm_wordset *tm_stopwords(const char *lang)
             return ws;
         }
     tm_wordset *ws = NULL;
-    char path[4096];
-    /* Language ID says nb (Bokmål) where stopwords-iso files Norwegian under no. */
-    const char *file = !strcmp(lang, "nb") ? "no" : lang;
-    snprintf(path, sizeof path, "%s/stopwords/%s.txt", tm_data_dir(), file);
-    FILE *f = fopen(path, "rb");
-    if (f) {
-        tm_buf b;
-        tm_buf_init(&b);
-        char chunk[8192];
-        size_t k;
-        while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-            tm_buf_append(&b, chunk, k);
-        fclose(f);
+    tm_buf b;
+    tm_buf_init(&b);
+    if (tm_stopwords_file(lang, &b))
         ws = tm_wordset_from_lines(b.data ? b.data : "", b.len);
-        tm_buf_free(&b);
-    }
+    tm_buf_free(&b);
     if (sw_n < TM_MAX_LANGS) {
         snprintf(sw_cache[sw_n].lang, sizeof sw_cache[sw_n].lang, "%s", lang);
         sw_cache[sw_n].ws = ws;

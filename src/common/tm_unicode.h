@@ -56,6 +56,9 @@ tamis_status tm_normalize(tm_buf *out, const char *s, size_t n, unsigned flags);
  * and cached for the process (thread-safe). NULL if there is no list for lang. */
 typedef struct tm_wordset tm_wordset;
 const tm_wordset *tm_stopwords(const char *lang);
+/* Appends the raw stop-word file of lang (data/stopwords/<lang>.txt; nb reads no) to out;
+ * false if there is none. For stages that build their own lookup structure. */
+bool tm_stopwords_file(const char *lang, tm_buf *out);
 /* Membership test for a word as it appears in text (compared case-folded). */
 bool tm_wordset_has(const tm_wordset *ws, const char *w, size_t len);
 size_t tm_wordset_size(const tm_wordset *ws);

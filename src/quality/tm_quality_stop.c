@@ -145,21 +145,11 @@ const tm_qstop *tm_qstop_get(const char *lang)
             return s;
         }
     tm_qstop *s = NULL;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/stopwords/%s.txt", tm_data_dir(), lang);
-    FILE *f = fopen(path, "rb");
-    if (f) {
-        tm_buf b;
-        tm_buf_init(&b);
-        char chunk[8192];
-        size_t k;
-        while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-            if (tm_buf_append(&b, chunk, k) != TAMIS_OK)
-                break;
-        fclose(f);
+    tm_buf b;
+    tm_buf_init(&b);
+    if (tm_stopwords_file(lang, &b))
         s = tm_qstop_from_text(b.data ? b.data : "", b.len);
-        tm_buf_free(&b);
-    }
+    tm_buf_free(&b);
     if (n_cache < MAX_SETS) {
         snprintf(cache[n_cache].lang, sizeof cache[n_cache].lang, "%s", lang);
         cache[n_cache].set = s;
