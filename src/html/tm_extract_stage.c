@@ -50,6 +50,7 @@ typedef struct extract_state {
 static tamis_status extract_create(void **self, const void *cfgp, tamis_error *err)
 {
     const extract_cfg *cfg = cfgp;
+    tm_html_init(); /* in the thread that starts the stage, before any worker parses */
     bool md = cfg->markdown;
     if (cfg->format && !strcmp(cfg->format, "markdown"))
         md = true;

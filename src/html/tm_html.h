@@ -80,6 +80,8 @@ typedef struct tm_html_limits {
 /* Decodes bytes (charset: HTTP header, BOM, <meta>, then uchardet) and parses them into a
  * tree in arena a. declared may be NULL. Returns TAMIS_OK, TAMIS_ERR_ENCODING or
  * TAMIS_ERR_NOMEM; limits hits are flagged in *out, not errors. */
+/* Initialises libxml2 once per process (thread-safe); the stage calls it at creation. */
+void tm_html_init(void);
 tamis_status tm_html_parse(tm_arena *a, const uint8_t *bytes, size_t n, const char *declared,
                            const tm_html_limits *lim, tm_hdoc *out);
 

@@ -16,6 +16,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <uchardet/uchardet.h>
@@ -660,9 +661,17 @@ static const char *decode(tm_arena *a, const uint8_t *s, size_t n, const char *d
     return tm_utf8_sanitize(a, (const char *)s, n, out_len);
 }
 
+/* libxml2 must be initialised once before threads use it: otherwise two workers' first
+ * parser contexts race to create its global mutexes and dictionaries (a deadlock seen in
+ * `tamis run -j2`). pthread_once makes the first caller do it. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+static void xml_init(void) { xmlInitParser(); }
+void tm_html_init(void) { pthread_once(&xml_once, xml_init); }
+
 tamis_status tm_html_parse(tm_arena *a, const uint8_t *bytes, size_t n, const char *declared,
                            const tm_html_limits *lim, tm_hdoc *out)
 {
+    tm_html_init();
     memset(out, 0, sizeof *out);
     if (lim->max_bytes && n > lim->max_bytes) {
         n = lim->max_bytes;
