@@ -340,36 +340,37 @@ bool tm_stopwords_file(const char *lang, tm_buf *out)
     return ok;
 }
 
-#define TM_MAX_LANGS 256
-static pthread_mutex_t sw_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-    char lang[16];
-    tm_wordset *ws; /* NULL if the file does not exist */
-} sw_cache[TM_MAX_LANGS];
-static size_t sw_n;
-
-const tm_wordset *tm_stopwords(const char *lang)
+const void *tm_lang_cache_get(tm_lang_cache *c, const char *lang,
+                              void *(*build)(const char *text, size_t n))
 {
-    if (!lang || !*lang || strlen(lang) >= 16)
+    if (!lang || !*lang || strlen(lang) >= sizeof c->e[0].lang)
         return NULL;
-    pthread_mutex_lock(&sw_lock);
-    for (size_t i = 0; i < sw_n; i++)
-        if (!strcmp(sw_cache[i].lang, lang)) {
-            const tm_wordset *ws = sw_cache[i].ws;
-            pthread_mutex_unlock(&sw_lock);
-            return ws;
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->e[i].lang, lang)) {
+            const void *v = c->e[i].value;
+            pthread_mutex_unlock(&c->lock);
+            return v;
         }
-    tm_wordset *ws = NULL;
+    void *v = NULL;
     tm_buf b;
     tm_buf_init(&b);
     if (tm_stopwords_file(lang, &b))
-        ws = tm_wordset_from_lines(b.data ? b.data : "", b.len);
+        v = build(b.data ? b.data : "", b.len);
     tm_buf_free(&b);
-    if (sw_n < TM_MAX_LANGS) {
-        snprintf(sw_cache[sw_n].lang, sizeof sw_cache[sw_n].lang, "%s", lang);
-        sw_cache[sw_n].ws = ws;
-        sw_n++;
+    if (c->n < TM_LANG_CACHE_MAX) {
+        snprintf(c->e[c->n].lang, sizeof c->e[c->n].lang, "%s", lang);
+        c->e[c->n].value = v;
+        c->n++;
     }
-    pthread_mutex_unlock(&sw_lock);
-    return ws;
+    pthread_mutex_unlock(&c->lock);
+    return v;
+}
+
+static void *build_wordset(const char *text, size_t n) { return tm_wordset_from_lines(text, n); }
+
+const tm_wordset *tm_stopwords(const char *lang)
+{
+    static tm_lang_cache cache = TM_LANG_CACHE_INIT;
+    return tm_lang_cache_get(&cache, lang, build_wordset);
 }

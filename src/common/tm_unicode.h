@@ -6,6 +6,8 @@
 
 #include "tm_common.h"
 
+#include <pthread.h>
+
 /* Decodes one code point at *p (advancing it); invalid bytes yield 0xFFFD and advance 1. */
 int32_t tm_utf8_next(const char **p, const char *end);
 /* Encodes cp into out (4 bytes room); returns its length. */
@@ -59,6 +61,21 @@ const tm_wordset *tm_stopwords(const char *lang);
 /* Appends the raw stop-word file of lang (data/stopwords/<lang>.txt; nb reads no) to out;
  * false if there is none. For stages that build their own lookup structure. */
 bool tm_stopwords_file(const char *lang, tm_buf *out);
+/* A process-wide cache of one object per language built from its stop-word file, loaded
+ * on first use (thread-safe). build gets the file's bytes; languages without a file cache
+ * NULL. Static instances: `static tm_lang_cache c = TM_LANG_CACHE_INIT;`. */
+#define TM_LANG_CACHE_MAX 256
+typedef struct tm_lang_cache {
+    pthread_mutex_t lock;
+    size_t n;
+    struct {
+        char lang[16];
+        void *value;
+    } e[TM_LANG_CACHE_MAX];
+} tm_lang_cache;
+#define TM_LANG_CACHE_INIT {PTHREAD_MUTEX_INITIALIZER, 0, {{{0}, NULL}}}
+const void *tm_lang_cache_get(tm_lang_cache *c, const char *lang,
+                              void *(*build)(const char *text, size_t n));
 /* Membership test for a word as it appears in text (compared case-folded). */
 bool tm_wordset_has(const tm_wordset *ws, const char *w, size_t len);
 size_t tm_wordset_size(const tm_wordset *ws);

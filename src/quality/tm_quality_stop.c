@@ -124,37 +124,11 @@ bool tm_qstop_has(const tm_qstop *s, uint64_t h)
 
 size_t tm_qstop_size(const tm_qstop *s) { return s ? s->n : 0; }
 
-/* Process-wide cache, one set per language, loaded on first use (as tm_stopwords). */
-#define MAX_SETS 256
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-    char lang[16];
-    tm_qstop *set;
-} cache[MAX_SETS];
-static size_t n_cache;
+static void *build_qstop(const char *text, size_t n) { return tm_qstop_from_text(text, n); }
 
+/* Process-wide cache, one set per language, loaded on first use (as tm_stopwords). */
 const tm_qstop *tm_qstop_get(const char *lang)
 {
-    if (!lang || !*lang || strlen(lang) >= 16 || strchr(lang, '/') || strchr(lang, '.'))
-        return NULL;
-    pthread_mutex_lock(&lock);
-    for (size_t i = 0; i < n_cache; i++)
-        if (!strcmp(cache[i].lang, lang)) {
-            const tm_qstop *s = cache[i].set;
-            pthread_mutex_unlock(&lock);
-            return s;
-        }
-    tm_qstop *s = NULL;
-    tm_buf b;
-    tm_buf_init(&b);
-    if (tm_stopwords_file(lang, &b))
-        s = tm_qstop_from_text(b.data ? b.data : "", b.len);
-    tm_buf_free(&b);
-    if (n_cache < MAX_SETS) {
-        snprintf(cache[n_cache].lang, sizeof cache[n_cache].lang, "%s", lang);
-        cache[n_cache].set = s;
-        n_cache++;
-    }
-    pthread_mutex_unlock(&lock);
-    return s;
+    static tm_lang_cache cache = TM_LANG_CACHE_INIT;
+    return tm_lang_cache_get(&cache, lang, build_qstop);
 }
