@@ -37,19 +37,35 @@ const char *cl_lex_lang_code(const cl_lex *lx, int idx);
 /* Bit mask of the languages whose stop-word list holds the word w[0..n) (any case). */
 uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n);
 
+/* One word of a normalised line: bytes [off, off + len) of the normalised string, made
+ * from bytes [ostart, oend) of the original line, and its cl_lex hash (the key of the
+ * phrase and stop-word maps, so a word is hashed once for both). */
+typedef struct cl_nword {
+    uint32_t off, len, ostart, oend;
+    uint64_t h;
+} cl_nword;
+
 /* A line normalised for phrase matching: lowercase, punctuation and symbols -> one space,
- * trimmed; map[i] is the byte offset in the original line of normalised byte i. */
+ * trimmed, with its words. */
 typedef struct cl_norm {
     char *s;
-    uint32_t *map;
     size_t n;
     bool nospace; /* holds a character of a script written without spaces */
+    cl_nword *w;
+    size_t nw;
 } cl_norm;
 /* Normalises line[0..n) into the arena. Returns false on allocation failure. */
 bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_norm *out);
-/* The same into caller's buffers: s of n * 2 + 4 bytes, map of n * 2 + 4 entries. */
-void cl_normalize_into(const cl_lex *lx, char *s, uint32_t *map, const char *line, size_t n,
+/* The same into caller's buffers: s of CL_NORM_BYTES(n) bytes, w of CL_NORM_WORDS(n). */
+#define CL_NORM_BYTES(n) ((n) * 2 + 16)
+#define CL_NORM_WORDS(n) ((n) / 2 + 2)
+void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line, size_t n,
                        cl_norm *out);
+/* Byte offset in the original line line[0..n) of normalised byte k (k == nl->n: n). */
+size_t cl_norm_orig(const cl_lex *lx, const cl_norm *nl, const char *line, size_t n, size_t k);
+/* Language mask of a stop word given its hash (cl_nword.h) and its byte length in the
+ * original text: the same as cl_lex_stopmask for a word made only of letters and digits. */
+uint32_t cl_lex_stopmask_h(const cl_lex *lx, uint64_t h, size_t n);
 
 /* Phrase hits of one normalised line. */
 typedef struct cl_hits {

@@ -185,78 +185,143 @@ static cl_slot *map_put(cl_map *m, const char *k, size_t n)
 #define NA4(c) NA(c), NA((c) + 1), NA((c) + 2), NA((c) + 3)
 #define NA16(c) NA4(c), NA4((c) + 4), NA4((c) + 8), NA4((c) + 12)
 #define NA64(c) NA16(c), NA16((c) + 16), NA16((c) + 32), NA16((c) + 48)
-static const char norm_ascii[128] = {NA64(0), NA64(64)};
-/* The same over all byte values (0 for bytes >= 0x80), so the inner word loop below needs
- * one table load per byte and no separate ASCII test. */
+/* Over all byte values (0 for bytes >= 0x80), so the word loop below needs one table load
+ * per byte and no separate ASCII test. */
 static const char norm_ascii256[256] = {NA64(0), NA64(64)};
 
 bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_norm *out)
 {
-    /* Lowercasing can grow a code point from 2 to 3 bytes at most. */
-    char *s = tm_arena_alloc(a, n * 2 + 4);
-    uint32_t *map = tm_arena_alloc(a, (n * 2 + 4) * sizeof *map);
-    if (!s || !map)
+    char *s = tm_arena_alloc(a, CL_NORM_BYTES(n));
+    cl_nword *w = tm_arena_alloc(a, CL_NORM_WORDS(n) * sizeof *w);
+    if (!s || !w)
         return false;
-    cl_normalize_into(lx, s, map, line, n, out);
+    cl_normalize_into(lx, s, w, line, n, out);
     return true;
 }
 
-void cl_normalize_into(const cl_lex *lx, char *s, uint32_t *map, const char *line, size_t n,
+/* Ends the word at normalised bytes [ws, k) made from line bytes [ostart, oend) and
+ * hashes it: the scan and the stop-word lookup both use that hash. */
+static inline void end_word(cl_nword *w, size_t *nw, const char *s, size_t ws, size_t k,
+                            size_t ostart, size_t oend)
+{
+    cl_nword *x = &w[(*nw)++];
+    x->off = (uint32_t)ws;
+    x->len = (uint32_t)(k - ws);
+    x->ostart = (uint32_t)ostart;
+    x->oend = (uint32_t)oend;
+    x->h = cl_hash(s + ws, k - ws);
+}
+
+void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line, size_t n,
                        cl_norm *out)
 {
     const cl_cptab *ct = &lx->cp;
-    size_t k = 0;
-    bool space = true; /* drops leading spaces and collapses runs */
+    const uint64_t hb = 0x8080808080808080ull, b7 = 0x7F7F7F7F7F7F7F7Full;
+    size_t k = 0, nw = 0, ws = 0, ostart = 0;
+    bool inword = false; /* a space is written only after a word: no leading or double one */
     out->nospace = false;
     const char *p = line, *end = line + n;
     while (p < end) {
         const char *st = p;
         unsigned char c = (unsigned char)*p;
-        int32_t cp;
         if (c < 0x80) {
-            p++;
-            char t = norm_ascii[c];
-            if (t) {
-                map[k] = (uint32_t)(st - line);
-                s[k++] = t;
-                space = false;
-                /* The rest of an ASCII word without the per-byte branches. */
-                while (p < end && (t = norm_ascii256[(unsigned char)*p])) {
-                    map[k] = (uint32_t)(p - line);
-                    s[k++] = t;
-                    p++;
+            if (!norm_ascii256[c]) {
+                p++;
+                if (inword) {
+                    end_word(w, &nw, s, ws, k, ostart, (size_t)(st - line));
+                    s[k++] = ' ';
+                    inword = false;
                 }
-            } else if (!space) {
-                map[k] = (uint32_t)(st - line);
-                s[k++] = ' ';
-                space = true;
+                continue;
+            }
+            if (!inword) {
+                inword = true;
+                ws = k;
+                ostart = (size_t)(st - line);
+            }
+            /* A run of ASCII letters and digits eight bytes at a time: range tests find
+             * its end, 'A'..'Z' get bit 5 (no carry crosses bytes below 0x80); bytes past
+             * the run are overwritten later or lie in the buffer's slack. */
+            for (;;) {
+                if (end - p < 8) {
+                    char t;
+                    while (p < end && (t = norm_ascii256[(unsigned char)*p])) {
+                        s[k++] = t;
+                        p++;
+                    }
+                    break;
+                }
+                uint64_t x, x7, dg, y, lt, up, lo, stop;
+                memcpy(&x, p, 8);
+                x7 = x & b7;
+                dg = (x7 + 0x5050505050505050ull) & ~(x7 + 0x4646464646464646ull);
+                y = x7 | 0x2020202020202020ull;
+                lt = (y + 0x1F1F1F1F1F1F1F1Full) & ~(y + 0x0505050505050505ull);
+                stop = (~(dg | lt) | x) & hb;
+                up = ((x7 + 0x3F3F3F3F3F3F3F3Full) ^ (x7 + 0x2525252525252525ull)) & hb;
+                lo = x | (up >> 2);
+                memcpy(s + k, &lo, 8);
+                if (stop) {
+                    size_t r = (size_t)__builtin_ctzll(stop) >> 3;
+                    k += r;
+                    p += r;
+                    break;
+                }
+                k += 8;
+                p += 8;
             }
             continue;
         }
-        cp = cl_utf8_next(&p, end);
+        int32_t cp = cl_utf8_next(&p, end);
         if (cp >= 0x0E00 && !out->nospace && tm_is_nospace_script(cp))
             out->nospace = true;
         if (cl_is_letter(ct, cp) || cl_is_digit(ct, cp)) {
-            char tmp[4];
-            size_t l = cl_utf8_put(tmp, cl_tolower(ct, cp));
-            for (size_t i = 0; i < l; i++) {
-                map[k] = (uint32_t)(st - line);
-                s[k++] = tmp[i];
+            if (!inword) {
+                inword = true;
+                ws = k;
+                ostart = (size_t)(st - line);
             }
-            space = false;
-        } else if (!space) {
-            map[k] = (uint32_t)(st - line);
+            k += cl_utf8_put(s + k, cl_tolower(ct, cp));
+        } else if (inword) {
+            end_word(w, &nw, s, ws, k, ostart, (size_t)(st - line));
             s[k++] = ' ';
-            space = true;
+            inword = false;
         }
     }
-    if (k && s[k - 1] == ' ')
-        k--;
-    map[k] = (uint32_t)n;
+    if (inword)
+        end_word(w, &nw, s, ws, k, ostart, n);
+    else if (k)
+        k--; /* the space after the last word */
     s[k] = '\0';
     out->s = s;
-    out->map = map;
     out->n = k;
+    out->w = w;
+    out->nw = nw;
+}
+
+size_t cl_norm_orig(const cl_lex *lx, const cl_norm *nl, const char *line, size_t n, size_t k)
+{
+    if (k >= nl->n)
+        return n;
+    for (size_t j = 0; j < nl->nw; j++) {
+        const cl_nword *x = &nl->w[j];
+        if (k > x->off + x->len)
+            continue;
+        if (k == x->off + x->len)
+            return x->oend; /* the space after the word: made by the character there */
+        /* Inside the word: the character whose lowercase form holds byte k. */
+        const char *q = line + x->ostart, *end = line + n;
+        size_t pos = x->off;
+        for (;;) {
+            const char *c0 = q;
+            char tmp[4];
+            size_t l = cl_utf8_put(tmp, cl_tolower(&lx->cp, cl_utf8_next(&q, end)));
+            if (pos + l > k || q >= end)
+                return (size_t)(c0 - line);
+            pos += l;
+        }
+    }
+    return n;
 }
 
 static bool has_nospace(const char *s, size_t n)
@@ -507,6 +572,14 @@ const char *cl_lex_lang_code(const cl_lex *lx, int idx)
     return idx >= 0 && idx < lx->n_langs ? lx->langs[idx] : NULL;
 }
 
+uint32_t cl_lex_stopmask_h(const cl_lex *lx, uint64_t h, size_t n)
+{
+    if (n == 0 || n > 40 || n > lx->stop_maxlen + 8)
+        return 0;
+    const cl_slot *s = map_find_h(&lx->stop, h);
+    return s ? s->val : 0;
+}
+
 uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
 {
     char buf[96];
@@ -591,13 +664,14 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
     bool track = n <= sizeof covmark;
     if (track)
         memset(covmark, 0, n);
+    /* Words and their hashes come from the normaliser (no search for spaces, no second
+     * hash). */
     uint32_t wi = 0;
-    size_t pos = 0;
-    while (pos < n) {
-        const char *sp = memchr(s + pos, ' ', n - pos);
-        size_t we = sp ? (size_t)(sp - s) : n;
-        h->bytes += (uint32_t)(we - pos);
-        const cl_slot *slot = map_find(&lx->first, s + pos, we - pos);
+    for (; wi < nl->nw; wi++) {
+        const cl_nword *w = &nl->w[wi];
+        size_t pos = w->off;
+        h->bytes += w->len;
+        const cl_slot *slot = map_find_h(&lx->first, w->h);
         for (int32_t i = slot ? (int32_t)slot->val - 1 : -1; i >= 0; i = lx->ph[i].next) {
             const cl_phrase *ph = &lx->ph[i];
             if (pos + ph->len > n || memcmp(s + pos, ph->s, ph->len) != 0)
@@ -621,8 +695,6 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
                     }
             }
         }
-        wi++;
-        pos = we + 1;
     }
     h->words = wi;
     /* Phrases of scripts without spaces match as substrings: at each character, the

@@ -13,18 +13,14 @@ typedef struct cl_tok {
     size_t off; /* in the normalised line */
 } cl_tok;
 
-/* Splits the normalised line at spaces; returns the token count (at most max). */
+/* The normalised line's words (at most max); returns their count. */
 static size_t tokens(const cl_norm *nl, cl_tok *t, size_t max)
 {
-    size_t k = 0, pos = 0;
-    while (pos < nl->n && k < max) {
-        const char *sp = memchr(nl->s + pos, ' ', nl->n - pos);
-        size_t e = sp ? (size_t)(sp - nl->s) : nl->n;
-        t[k].s = nl->s + pos;
-        t[k].n = e - pos;
-        t[k].off = pos;
-        k++;
-        pos = e + 1;
+    size_t k = 0;
+    for (; k < nl->nw && k < max; k++) {
+        t[k].s = nl->s + nl->w[k].off;
+        t[k].n = nl->w[k].len;
+        t[k].off = nl->w[k].off;
     }
     return k;
 }
@@ -350,7 +346,7 @@ bool cl_parse_byline(const cl_lex *lx, tm_arena *a, const char *line, size_t n,
     const char *end = line + n;
     if (h->first[LX_CORRESP] == 0 && h->end0[LX_CORRESP]) {
         /* "<from our correspondent in> PLACE, AUTHOR" */
-        const char *rest = line + nl->map[h->end0[LX_CORRESP]];
+        const char *rest = line + cl_norm_orig(lx, nl, line, n, h->end0[LX_CORRESP]);
         const char *re = cut_tail(rest, end);
         const char *comma = memchr(rest, ',', (size_t)(re - rest));
         const char *ps = rest, *pe = comma ? comma : re;
@@ -366,7 +362,7 @@ bool cl_parse_byline(const cl_lex *lx, tm_arena *a, const char *line, size_t n,
         return *place || *author;
     }
     if (h->first[LX_BYLINE] == 0 && h->end0[LX_BYLINE]) {
-        const char *rest = line + nl->map[h->end0[LX_BYLINE]];
+        const char *rest = line + cl_norm_orig(lx, nl, line, n, h->end0[LX_BYLINE]);
         const char *re = cut_tail(rest, end);
         /* "By AUTHOR in PLACE" */
         static const char *const ins[] = {" in ", " à ", " aus ", " en ", " em ", " a ",

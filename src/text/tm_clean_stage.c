@@ -505,9 +505,9 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
     for (size_t i = 0; i < n; i++)
         if (L[i].len <= (uint64_t)cfg->lexicon_max_bytes && L[i].len > nmax)
             nmax = L[i].len;
-    char *nbuf = tm_arena_alloc(&doc->arena, nmax * 2 + 4);
-    uint32_t *nmap = tm_arena_alloc(&doc->arena, (nmax * 2 + 4) * sizeof *nmap);
-    if (!nbuf || !nmap)
+    char *nbuf = tm_arena_alloc(&doc->arena, CL_NORM_BYTES(nmax));
+    cl_nword *nwords = tm_arena_alloc(&doc->arena, CL_NORM_WORDS(nmax) * sizeof *nwords);
+    if (!nbuf || !nwords)
         return TAMIS_ERR_NOMEM;
 
     bool have_read = false, have_date = false, have_mod = false, have_byline = false;
@@ -548,7 +548,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         if (l->len <= (uint64_t)cfg->lexicon_max_bytes) {
             cl_norm nl;
             cl_hits h;
-            cl_normalize_into(lx, nbuf, nmap, s, l->len, &nl);
+            cl_normalize_into(lx, nbuf, nwords, s, l->len, &nl);
             cl_lex_scan(lx, &nl, &h);
             if (h.covered[LX_COMMENTS] && h.covered[LX_COMMENTS] + l->ndigits >= h.bytes && h.words <= 6)
                 l->comment_head = true;
@@ -563,7 +563,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
             if (rp && l->nwords <= 40) {
                 /* The rest after the label is the related article's title; a label glued
                  * to it ("read alsoWashington") is recognised by the lexicon prefix. */
-                size_t o = nl.map[rp];
+                size_t o = cl_norm_orig(lx, &nl, s, l->len, rp);
                 const char *r = s + o, *re = s + l->len;
                 while (r < re && (*r == ' ' || *r == ':' || *r == '-' || *r == '|'))
                     r++;
