@@ -107,6 +107,9 @@ typedef struct cl_wordctx {
     uint16_t *lc;         /* stop-word hits of the current line per language of the map */
     uint32_t look;        /* words of the line still to look up (0: none) */
     cl_line *l;
+    const char *line;     /* the line's first byte */
+    const cl_nword *nw;   /* its normalised words (lines that get the lexicon), or NULL */
+    size_t nnw, wj;       /* their count; the next one that can match a word */
 } cl_wordctx;
 
 /* Called once per word from line_words' loop: forced inline, since at -O2 gcc stopped
@@ -138,8 +141,17 @@ static inline __attribute__((always_inline)) void on_word(void *ctx, const char 
         return;
     }
     /* One lookup gives every language the word is a stop word of: the counts serve the
-     * language guess and the density of whichever language wins. */
-    for (uint32_t m = cl_lex_stopmask(c->lx, w, n); m; m &= m - 1) {
+     * language guess and the density of whichever language wins. A word that is also a
+     * word of the normalised line (same bytes: letters and digits only) has its key's
+     * hash already: the phrase scan uses the same. */
+    uint32_t off = (uint32_t)(w - c->line), m;
+    while (c->wj < c->nnw && c->nw[c->wj].ostart < off)
+        c->wj++;
+    if (c->wj < c->nnw && c->nw[c->wj].ostart == off && c->nw[c->wj].oend == off + n)
+        m = cl_lex_stopmask_h(c->lx, c->nw[c->wj].h, n);
+    else
+        m = cl_lex_stopmask(c->lx, w, n);
+    for (; m; m &= m - 1) {
         uint16_t *x = &c->lc[__builtin_ctz(m)];
         *x += *x < UINT16_MAX;
     }
@@ -487,7 +499,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
     if (lang && !*lang)
         lang = NULL;
     int li = cl_lex_lang_index(lx, lang);
-    cl_wordctx wc = {lx, cl_lex_cptab(lx), NULL, NULL, 0, NULL};
+    cl_wordctx wc = {lx, cl_lex_cptab(lx), NULL, NULL, 0, NULL, NULL, NULL, 0, 0};
     uint16_t *counts = NULL;
     if (lang && li < 0)
         wc.ws = tm_stopwords(lang);
@@ -524,6 +536,16 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
             wc.lc = counts + i * CL_MAX_LANGS;
             memset(wc.lc, 0, CL_MAX_LANGS * sizeof *wc.lc);
         }
+        /* Lines that get the lexicon are normalised first: their words' hashes serve
+         * the stop-word lookups too. */
+        bool lexline = l->len <= (uint64_t)cfg->lexicon_max_bytes;
+        cl_norm nl;
+        if (lexline)
+            cl_normalize_into(lx, nbuf, nwords, s, l->len, &nl);
+        wc.line = s;
+        wc.nw = lexline ? nl.w : NULL;
+        wc.nnw = lexline ? nl.nw : 0;
+        wc.wj = 0;
         char_stats(l, s, l->len);
         line_words(s, l->len, &wc);
         l->cls = CLS_BAD;
@@ -545,10 +567,8 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
             l->why = "url";
             continue;
         }
-        if (l->len <= (uint64_t)cfg->lexicon_max_bytes) {
-            cl_norm nl;
+        if (lexline) {
             cl_hits h;
-            cl_normalize_into(lx, nbuf, nwords, s, l->len, &nl);
             cl_lex_scan(lx, &nl, &h);
             if (h.covered[LX_COMMENTS] && h.covered[LX_COMMENTS] + l->ndigits >= h.bytes && h.words <= 6)
                 l->comment_head = true;
