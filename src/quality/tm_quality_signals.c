@@ -142,32 +142,14 @@ static inline size_t qmap_slot(const qmap *m, uint64_t key)
     return i;
 }
 
-/* Doubles cap, in new memory (tables are sized for their keys up front: this only runs
- * when a caller's estimate was short). */
-static bool qmap_grow(qmap *m)
-{
-    qmap old = *m;
-    if (!qmap_alloc(m, old.cap * 2)) {
-        *m = old;
-        return false;
-    }
-    for (size_t k = 0; k < old.n; k++) { /* insertion order is kept */
-        size_t i = qmap_slot(m, old.slots[old.used[k]].key);
-        m->slots[i] = old.slots[old.used[k]];
-        m->used[m->n++] = (uint32_t)i;
-    }
-    qmap_free(&old);
-    return true;
-}
-
 /* Returns the slot of key, inserting it (cnt 0, aux 0) if absent; *fresh says which.
- * NULL on allocation failure. */
+ * Every caller sizes its table for all the keys it can put (qmap_reset with the count
+ * of words, n-gram positions, lines or paragraphs), so the table never fills past one
+ * half and needs no growth test per key (measured 2 % of the stage). */
 static inline qslot *qmap_put(qmap *m, uint64_t key, bool *fresh)
 {
     if (!key)
         key = 1;
-    if (TM_UNLIKELY((m->n + 1) * 2 > m->cap) && !qmap_grow(m))
-        return NULL;
     size_t i = qmap_slot(m, key);
     qslot *sl = &m->slots[i];
     *fresh = !sl->key;
@@ -545,7 +527,7 @@ static bool count_unigrams(qctx *c, uint32_t *wslot)
             __builtin_prefetch(&c->uniq.slots[(size_t)(h ^ (h >> 29)) & mask], 1);
         }
         bool fresh;
-        qslot *slot = qmap_put(&c->uniq, c->wf[k], &fresh); /* sized: never grows */
+        qslot *slot = qmap_put(&c->uniq, c->wf[k], &fresh);
         if (fresh) {
             uint32_t f = 0;
             if (tm_qstop_has(c->o->stop_words, c->wf[k]))
@@ -897,16 +879,34 @@ static const uint8_t kcls[256] = {
 
 static inline bool a_alnum(unsigned char b) { return kcls[b] & K_ALNUM; }
 
-/* Decodes the character at s[i] (any byte: invalid ones are one U+FFFD, as tm_words). */
+/* Decodes the character at s[i] (any byte: invalid ones are one U+FFFD, as tm_words).
+ * The valid two- and three-byte forms (Latin, Greek, Cyrillic, Arabic, Indic, CJK) are
+ * decoded here, the rest by tm_utf8_next: the library call per character cost more
+ * than the scanner's work on it. Same values as tm_utf8_next (utf8proc: no overlong
+ * forms, no surrogates). */
 static inline int32_t char_at(const unsigned char *s, size_t i, size_t L, size_t *len)
 {
-    if (s[i] < 0x80) {
+    const unsigned char *p = s + i;
+    unsigned b = p[0];
+    if (b < 0x80) {
         *len = 1;
-        return s[i];
+        return (int32_t)b;
     }
-    const char *p = (const char *)s + i;
-    int32_t cp = tm_utf8_next(&p, (const char *)s + L);
-    *len = (size_t)(p - ((const char *)s + i));
+    size_t room = L - i;
+    if (b >= 0xC2 && b <= 0xDF && room >= 2 && (p[1] & 0xC0) == 0x80) {
+        *len = 2;
+        return (int32_t)(((b & 0x1Fu) << 6) | (p[1] & 0x3Fu));
+    }
+    if ((b & 0xF0) == 0xE0 && room >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+        int32_t cp = (int32_t)(((b & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu));
+        if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
+            *len = 3;
+            return cp;
+        }
+    }
+    const char *q = (const char *)p;
+    int32_t cp = tm_utf8_next(&q, (const char *)s + L);
+    *len = (size_t)(q - (const char *)p);
     return cp;
 }
 
@@ -1112,7 +1112,12 @@ static bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
     const unsigned char *s = (const unsigned char *)ls;
     uint64_t k = 0;
     for (size_t i = 0; i < L; i++) {
-        /* eight ASCII bytes at a time */
+        /* sixteen (SSE2) or eight ASCII bytes at a time */
+#ifdef __SSE2__
+        while (i + 16 <= L &&
+               !_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
+            i += 16;
+#endif
         while (i + 8 <= L) {
             uint64_t w8;
             memcpy(&w8, s + i, 8);
@@ -1130,11 +1135,9 @@ static bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
             continue;
         }
         if (b >= 0xE0) { /* 3- and 4-byte sequences hold every no-space script */
-            const char *p = ls + i;
-            int32_t cp = tm_utf8_next(&p, ls + L);
-            if (tm_is_nospace_script(cp))
+            size_t len;
+            if (tm_is_nospace_script(char_at(s, i, L, &len)))
                 return false;
-            size_t len = (size_t)(p - (ls + i));
             k += len - 1;
             i += len - 1;
         }
@@ -1217,7 +1220,7 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
                 __builtin_prefetch(&count.slots[(size_t)(h ^ (h >> 29)) & mask], 1);
             }
             bool fresh;
-            qslot *sl = qmap_put(&count, g[i], &fresh); /* sized: never grows */
+            qslot *sl = qmap_put(&count, g[i], &fresh);
             if (fresh)
                 sl->aux = i;
             sl->cnt++;
@@ -1257,7 +1260,7 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
                     __builtin_prefetch(&seen.slots[(size_t)(h ^ (h >> 29)) & (seen.cap - 1)], 1);
                 }
                 bool fresh;
-                qmap_put(&seen, g[idx], &fresh); /* sized: never grows */
+                qmap_put(&seen, g[idx], &fresh);
                 if (!fresh) {
                     dup[n - 5] += prefix[idx + n] - prefix[idx];
                     idx += n;
@@ -1391,8 +1394,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         /* Gopher lines (re.split("\n+")): every non-empty line; FineWeb: non-blank ones. */
         if (L > 0) {
             bool fresh;
-            if (!qmap_put(&lines, XXH3_64bits(ls, L), &fresh))
-                goto done;
+            qmap_put(&lines, XXH3_64bits(ls, L), &fresh);
             line_elems++;
             if (!fresh) {
                 dup_lines++;
@@ -1406,8 +1408,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         if (L == 0) {
             if (para_s) {
                 bool fresh;
-                if (!qmap_put(&paras, XXH3_64bits(para_s, (size_t)(para_e - para_s)), &fresh))
-                    goto done;
+                qmap_put(&paras, XXH3_64bits(para_s, (size_t)(para_e - para_s)), &fresh);
                 para_elems++;
                 if (!fresh) {
                     dup_paras++;
@@ -1477,8 +1478,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     /* Close the last paragraph; an all-blank text is one empty paragraph. */
     if (para_s) {
         bool fresh;
-        if (!qmap_put(&paras, XXH3_64bits(para_s, (size_t)(para_e - para_s)), &fresh))
-            goto done;
+        qmap_put(&paras, XXH3_64bits(para_s, (size_t)(para_e - para_s)), &fresh);
         para_elems++;
         if (!fresh) {
             dup_paras++;
