@@ -112,12 +112,12 @@ typedef struct cl_wordctx {
     size_t nnw, wj;       /* their count; the next one that can match a word */
 } cl_wordctx;
 
-/* Called once per word from line_words' loop: forced inline, since at -O2 gcc stopped
- * inlining it once classify was inlined into clean_process (+8 M instructions per 4 MB,
- * callgrind). */
-static inline __attribute__((always_inline)) void on_word(void *ctx, const char *w, size_t n)
+/* Called once per word w[0..n): forced inline, since at -O2 gcc stopped inlining it once
+ * classify was inlined into clean_process (+8 M instructions per 4 MB, callgrind). nw is
+ * the word's normalised word when the caller knows it is one, else NULL. */
+static inline __attribute__((always_inline)) void on_word(cl_wordctx *c, const char *w,
+                                                          size_t n, const cl_nword *nw)
 {
-    cl_wordctx *c = ctx;
     cl_line *l = c->l;
     l->nwords++;
     unsigned char c0 = (unsigned char)w[0];
@@ -144,14 +144,15 @@ static inline __attribute__((always_inline)) void on_word(void *ctx, const char 
      * language guess and the density of whichever language wins. A word that is also a
      * word of the normalised line (same bytes: letters and digits only) has its key's
      * hash already: the phrase scan uses the same. */
-    uint32_t off = (uint32_t)(w - c->line), m;
-    while (c->wj < c->nnw && c->nw[c->wj].ostart < off)
-        c->wj++;
-    if (c->wj < c->nnw && c->nw[c->wj].ostart == off && c->nw[c->wj].oend == off + n)
-        m = cl_lex_stopmask_h(c->lx, c->nw[c->wj].h, n);
-    else
-        m = cl_lex_stopmask(c->lx, w, n);
-    for (; m; m &= m - 1) {
+    if (!nw && c->nnw) {
+        uint32_t off = (uint32_t)(w - c->line);
+        while (c->wj < c->nnw && c->nw[c->wj].ostart < off)
+            c->wj++;
+        if (c->wj < c->nnw && c->nw[c->wj].ostart == off && c->nw[c->wj].oend == off + n)
+            nw = &c->nw[c->wj];
+    }
+    for (uint32_t m = nw ? cl_lex_stopmask_h(c->lx, nw->h, n) : cl_lex_stopmask(c->lx, w, n); m;
+         m &= m - 1) {
         uint16_t *x = &c->lc[__builtin_ctz(m)];
         *x += *x < UINT16_MAX;
     }
@@ -249,8 +250,39 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
             p = cs;
             break;
         }
-        on_word(c, st, (size_t)(we - st));
+        on_word(c, st, (size_t)(we - st), NULL);
         p = we;
+    }
+}
+
+/* True when line bytes [a, b) between two normalised words are one joiner (' - . _ · ’):
+ * line_words joins the words around it into one. */
+static inline bool is_joiner_gap(const char *s, uint32_t a, uint32_t b)
+{
+    const unsigned char *u = (const unsigned char *)s + a;
+    switch (b - a) {
+    case 1:
+        return u[0] == '\'' || u[0] == '-' || u[0] == '.' || u[0] == '_';
+    case 2:
+        return u[0] == 0xC2 && u[1] == 0xB7;
+    case 3:
+        return u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0x99;
+    default:
+        return false;
+    }
+}
+
+/* line_words' result from the normalised line, for a line without characters of scripts
+ * written without spaces: its normalised words are the maximal runs of letters and digits,
+ * and a word of line_words is a chain of them joined by single joiners. Saves the second
+ * walk over the bytes of every line that gets the lexicon; a one-part word has its hash. */
+static void words_from_norm(cl_wordctx *c, const char *s, const cl_norm *nl)
+{
+    const cl_nword *w = nl->w;
+    for (size_t j = 0, e; j < nl->nw; j = e + 1) {
+        for (e = j; e + 1 < nl->nw && is_joiner_gap(s, w[e].oend, w[e + 1].ostart);)
+            e++;
+        on_word(c, s + w[j].ostart, w[e].oend - w[j].ostart, e == j ? &w[j] : NULL);
     }
 }
 
@@ -547,7 +579,10 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         wc.nnw = lexline ? nl.nw : 0;
         wc.wj = 0;
         char_stats(l, s, l->len);
-        line_words(s, l->len, &wc);
+        if (lexline && !nl.nospace)
+            words_from_norm(&wc, s, &nl);
+        else
+            line_words(s, l->len, &wc);
         l->cls = CLS_BAD;
         if (l->nwords == 0) {
             l->why = "symbols";
