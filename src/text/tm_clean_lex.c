@@ -24,6 +24,7 @@ typedef struct cl_phrase {
     int32_t next;  /* next phrase with the same first word, -1 */
     int32_t next_in_class; /* next phrase of the same class, -1 */
     int32_t next_by_byte;  /* related labels: next with the same first byte, -1 */
+    uint32_t pre;  /* first four bytes (when len >= 4): a cheap test before memcmp */
 } cl_phrase;
 
 /* 8 bytes: a key is identified by the high 32 bits of its XXH3 hash (the low bits pick
@@ -357,6 +358,9 @@ static bool add_phrase(cl_lex *lx, cl_lexclass cls, const char *txt, size_t n)
     cl_phrase *ph = &lx->ph[lx->n_ph];
     ph->s = nl.s;
     ph->len = (uint32_t)nl.n;
+    ph->pre = 0;
+    if (nl.n >= 4)
+        memcpy(&ph->pre, nl.s, 4);
     ph->cls = (uint8_t)cls;
     ph->value = value;
     ph->nospace = has_nospace(nl.s, nl.n);
@@ -618,30 +622,30 @@ uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
             return 0;
         }
     }
+    /* Lowercase code point by code point (the lists were lowercased the same way), ASCII
+     * bytes without the decoder; note whether an apostrophe occurs for the test below. */
     size_t k = 0;
-    bool ascii = true;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)w[i];
-        if (c >= 0x80) {
-            ascii = false;
-            break;
+    bool apos = false;
+    const char *p = w, *end = w + n;
+    while (p < end && k + 4 < sizeof buf) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x80) {
+            buf[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            apos |= c == '\'';
+            p++;
+            continue;
         }
-        buf[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        int32_t cp = cl_utf8_next(&p, end);
+        apos |= cp == 0x2019;
+        k += cl_utf8_put(buf + k, cl_tolower(&lx->cp, cp));
     }
-    if (!ascii) {
-        /* Lowercase code point by code point (the lists were lowercased the same way). */
-        const char *p = w, *end = w + n;
-        k = 0;
-        while (p < end && k + 4 < sizeof buf) {
-            int32_t cp = cl_utf8_next(&p, end);
-            k += cl_utf8_put(buf + k, cl_tolower(&lx->cp, cp));
-        }
-        if (p < end)
-            return 0;
-    }
+    if (p < end)
+        return 0;
     const cl_slot *s = map_find(&lx->stop, buf, k);
     if (s)
         return s->val;
+    if (!apos)
+        return 0;
     /* Words with an elided article or inner apostrophe ("l'état"): the lists hold the
      * parts, the lexicon normaliser splits at the apostrophe. Check the head. */
     for (size_t i = 1; i + 1 < k; i++)
@@ -738,7 +742,15 @@ size_t cl_lex_prefix(const cl_lex *lx, cl_lexclass c, const cl_norm *nl, bool *b
     for (int32_t i = rel ? lx->related_by_byte[(unsigned char)s[0]] : lx->class_head[c]; i >= 0;
          i = rel ? lx->ph[i].next_by_byte : lx->ph[i].next_in_class) {
         const cl_phrase *ph = &lx->ph[i];
-        if (ph->len > n || ph->s[0] != s[0] || memcmp(s, ph->s, ph->len) != 0)
+        if (ph->len > n)
+            continue;
+        if (ph->len >= 4) { /* then n >= 4 */
+            uint32_t x;
+            memcpy(&x, s, 4);
+            if (x != ph->pre)
+                continue;
+        }
+        if (ph->s[0] != s[0] || memcmp(s, ph->s, ph->len) != 0)
             continue;
         if (ph->len > best) {
             best = ph->len;
@@ -748,9 +760,9 @@ size_t cl_lex_prefix(const cl_lex *lx, cl_lexclass c, const cl_norm *nl, bool *b
     return best;
 }
 
-int cl_lex_month(const cl_lex *lx, const char *w, size_t n)
+int cl_lex_month(const cl_lex *lx, uint64_t h, size_t n)
 {
-    const cl_slot *slot = map_find(&lx->first, w, n);
+    const cl_slot *slot = map_find_h(&lx->first, h);
     for (int32_t i = slot ? (int32_t)slot->val - 1 : -1; i >= 0; i = lx->ph[i].next)
         if (lx->ph[i].cls == LX_MONTH && lx->ph[i].len == n)
             return lx->ph[i].value;

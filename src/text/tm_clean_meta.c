@@ -11,6 +11,7 @@ typedef struct cl_tok {
     const char *s;
     size_t n;
     size_t off; /* in the normalised line */
+    uint64_t h; /* its cl_lex hash, from the normaliser */
 } cl_tok;
 
 /* The normalised line's words (at most max); returns their count. */
@@ -21,6 +22,7 @@ static size_t tokens(const cl_norm *nl, cl_tok *t, size_t max)
         t[k].s = nl->s + nl->w[k].off;
         t[k].n = nl->w[k].len;
         t[k].off = nl->w[k].off;
+        t[k].h = nl->w[k].h;
     }
     return k;
 }
@@ -35,7 +37,17 @@ static bool all_digits(const char *s, size_t n)
     return true;
 }
 
-static int num(const cl_tok *t) { return all_digits(t->s, t->n) && t->n <= 4 ? atoi(t->s) : -1; }
+/* Value of the decimal digits s[0..n), n <= 4 (atoi through strtol cost more than the
+ * rest of the date parser, callgrind). */
+static int digits_val(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+static int num(const cl_tok *t) { return t->n <= 4 && all_digits(t->s, t->n) ? digits_val(t->s, t->n) : -1; }
 
 /* Day number token: "9", "09", also "9th"/"1st"/"2nd"/"3rd"/"9er"/"9e". */
 static int day_num(const cl_tok *t)
@@ -48,14 +60,16 @@ static int day_num(const cl_tok *t)
     if (i < t->n) {
         size_t rest = t->n - i;
         const char *r = t->s + i;
-        static const char *const suffixes[] = {"st", "nd", "rd", "th", "er", "e"};
-        bool ok = false;
-        for (size_t k = 0; k < sizeof suffixes / sizeof *suffixes && !ok; k++)
-            ok = rest == strlen(suffixes[k]) && memcmp(r, suffixes[k], rest) == 0;
+        /* st nd rd th er e */
+        bool ok = rest == 1 ? r[0] == 'e'
+                  : rest == 2 ? (r[0] == 's' && r[1] == 't') || (r[0] == 'n' && r[1] == 'd') ||
+                                    (r[0] == 'r' && r[1] == 'd') || (r[0] == 't' && r[1] == 'h') ||
+                                    (r[0] == 'e' && r[1] == 'r')
+                              : false;
         if (!ok)
             return -1;
     }
-    int d = atoi(t->s);
+    int d = digits_val(t->s, i);
     return d >= 1 && d <= 31 ? d : -1;
 }
 
@@ -139,9 +153,9 @@ const char *cl_parse_date_line(const cl_lex *lx, tm_arena *a, const char *line, 
         int dn = day_num(&t[i]);
         if (dn > 0) {
             size_t j = i + 1;
-            if (j < k && t[j].n <= 2 && !cl_lex_month(lx, t[j].s, t[j].n) && num(&t[j]) < 0)
+            if (j < k && t[j].n <= 2 && !cl_lex_month(lx, t[j].h, t[j].n) && num(&t[j]) < 0)
                 j++; /* "de", "di" */
-            int mo = j < k ? cl_lex_month(lx, t[j].s, t[j].n) : 0;
+            int mo = j < k ? cl_lex_month(lx, t[j].h, t[j].n) : 0;
             if (mo) {
                 size_t q = j + 1;
                 if (q < k && t[q].n <= 2 && num(&t[q]) < 0)
@@ -154,7 +168,7 @@ const char *cl_parse_date_line(const cl_lex *lx, tm_arena *a, const char *line, 
             }
         }
         /* month d yyyy */
-        int mo = cl_lex_month(lx, t[i].s, t[i].n);
+        int mo = cl_lex_month(lx, t[i].h, t[i].n);
         if (mo && i + 2 < k) {
             int dd = day_num(&t[i + 1]), yy = num(&t[i + 2]);
             if (dd > 0 && yy >= 1900 && valid_ymd(yy, mo, dd)) {
