@@ -92,9 +92,9 @@ static const char *const neg_strong[] = {
     "sidebar", "breadcrumb", "cookie", "consent", "advert", "adsbygoogle",
     "promo", "sponsor", "outbrain", "taboola", "popup", "modal", "navbar", "navigation",
     "menu", "masthead", "pagination", "pager", "footer", "site-header", "signup",
-    "paywall", "tag-list", "taglist", "byline", "author-bio", "authorbox", "author-box",
+    "paywall", "tag-list", "taglist", "byline", "author", "autor",
     "most-popular", "mostpopular", "trending", "read-more", "readmore", "more-stories",
-    "also-read", "toolbar", "rating", "banner", "caption", "credit",
+    "also-read", "toolbar", "rating", "banner", "caption", "credit", "copyright", "legend",
     "sr-only", "visually-hidden", "screen-reader", "disclaimer", "login", "donate",
     "table-of-contents", "infobox", "rollover", "tooltip", "popover", "hovercard"};
 /* Short or ambiguous names: only at the very start of a class/id token. */
@@ -144,6 +144,68 @@ static int class_id_first(const tm_hnode *n, const char *const *pats, size_t np)
     return (c && token_first(c, pats, np)) || (i && token_first(i, pats, np));
 }
 #define MATCH_START(n, arr) class_id_first(n, arr, sizeof arr / sizeof arr[0])
+
+/* Offset of the first part of token t (start, or after '-', '_', a camelCase step) that
+ * begins with one of pats; -1 if none. */
+static int part_at(const char *t, const char *const *pats, size_t np)
+{
+    for (const char *p = t; *p; p++) {
+        if (p != t && !(p[-1] == '-' || p[-1] == '_' ||
+                        (islower((unsigned char)p[-1]) && isupper((unsigned char)*p))))
+            continue;
+        for (size_t i = 0; i < np; i++)
+            if (!strncasecmp(p, pats[i], strlen(pats[i])))
+                return (int)(p - t);
+    }
+    return -1;
+}
+
+/* A content name counts only when it comes before any widget name in its token: the parts
+ * after a widget's name describe the widget ("newsletter__content", "related-posts"), and
+ * "news" must not make "newsletter" content. Layout names (sidebar, footer) are not in the
+ * list: "st-sidebar__content" and "content-with-sidebar" wrap articles. */
+static const char *const widgets[] = {"share", "sharing", "social", "related", "recommend",
+                                      "newsletter", "subscribe", "promo", "sponsor", "signup",
+                                      "most-popular", "trending", "read-more", "more-stories",
+                                      "also-read"};
+
+/* The next space-separated token of a class/id value at *cur (its length in *n), or NULL
+ * at the end; *cur moves past it. */
+static const char *next_token(const char **cur, size_t *n)
+{
+    const char *p = *cur;
+    while (*p == ' ')
+        p++;
+    const char *e = p;
+    while (*e && *e != ' ')
+        e++;
+    *cur = e;
+    *n = (size_t)(e - p);
+    return *n ? p : NULL;
+}
+
+static int token_positive(const char *v)
+{
+    size_t n;
+    for (const char *cur = v, *t; (t = next_token(&cur, &n));) {
+        char tok[128];
+        if (n >= sizeof tok)
+            continue;
+        memcpy(tok, t, n);
+        tok[n] = 0;
+        int ps = part_at(tok, pos, sizeof pos / sizeof pos[0]);
+        int ns = part_at(tok, widgets, sizeof widgets / sizeof widgets[0]);
+        if (ps >= 0 && (ns < 0 || ps < ns))
+            return 1;
+    }
+    return 0;
+}
+
+static int class_id_positive(const tm_hnode *n)
+{
+    const char *c = tm_html_attr(n, "class"), *i = tm_html_attr(n, "id");
+    return (c && token_positive(c)) || (i && token_positive(i));
+}
 #define MATCH(n, arr) class_id_match(n, arr, sizeof arr / sizeof arr[0])
 
 static int is_hidden(const tm_hnode *n)
@@ -158,17 +220,11 @@ static int is_hidden(const tm_hnode *n)
     if (cl) {
         static const char *const hide[] = {"hidden", "d-none", "is-hidden", "visually-hidden",
                                            "sr-only", "screen-reader-text", "hide"};
-        for (const char *p = cl; *p;) {
-            while (*p == ' ')
-                p++;
-            const char *e = p;
-            while (*e && *e != ' ')
-                e++;
+        size_t tl;
+        for (const char *cur = cl, *t; (t = next_token(&cur, &tl));)
             for (size_t i = 0; i < sizeof hide / sizeof hide[0]; i++)
-                if ((size_t)(e - p) == strlen(hide[i]) && !strncasecmp(p, hide[i], (size_t)(e - p)))
+                if (tl == strlen(hide[i]) && !strncasecmp(t, hide[i], tl))
                     return 1;
-            p = e;
-        }
     }
     const char *st = tm_html_attr(n, "style");
     if (st && (strstr(st, "display:none") || strstr(st, "display: none") ||
@@ -241,7 +297,7 @@ static void prune(ctx *x, tm_hnode *n, int in_comments)
         if (!rm && (tm_html_attr(c, "class") || tm_html_attr(c, "id"))) {
             const char *ip = tm_html_attr(c, "itemprop");
             int body_prop = ip && strstr(ip, "articleBody");
-            if (MATCH(c, pos) || body_prop)
+            if (class_id_positive(c) || body_prop)
                 c->flags |= TM_HF_POSITIVE;
             int strong = MATCH(c, neg_strong) || MATCH_START(c, neg_start);
             if (strong || MATCH(c, neg_weak))
@@ -966,21 +1022,38 @@ static const char *const tail_words[] = {
     "nützlich", "war der artikel", "stay up-to-date", "mehr von uns", "zum weiterlesen",
     "werbung", "anzeige", "advertisement", "sponsored", "stimmen"};
 
+/* Calls-to-action that a longer paragraph at the end of an article is made of (paywall and
+ * newsletter prompts, reprint notices); words that also occur in article sentences
+ * ("comments", "gefällt mir") are only trusted in short blocks. */
+static const char *const tail_strong[] = {
+    "newsletter", "subscribe", "abonnier", "sign up", "einloggen",
+    "copyright", "\xC2\xA9", "all rights reserved", "alle rechte", "weiterlesen", "follow us",
+    "folgen sie", "registrieren sie"};
+
+static int has_word(const char *low, const char *const *words, size_t nw)
+{
+    for (size_t i = 0; i < nw; i++) {
+        /* at a word start only: "share" must not hit "shares" inside a sentence */
+        for (const char *p = low; (p = strstr(p, words[i])); p++)
+            if (p == low || !isalnum((unsigned char)p[-1]))
+                return 1;
+    }
+    return 0;
+}
+
+/* Whether the block b[0..n) is tail furniture: a short block with any tail word, a
+ * paragraph of up to 400 bytes with a strong one. */
 static int tail_boilerplate(const char *b, size_t n)
 {
-    char low[256];
+    char low[400];
     if (n >= sizeof low)
         return 0;
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)b[i]);
     low[n] = 0;
-    for (size_t i = 0; i < sizeof tail_words / sizeof tail_words[0]; i++) {
-        /* at a word start only: "share" must not hit "shares" inside a sentence */
-        for (const char *p = low; (p = strstr(p, tail_words[i])); p++)
-            if (p == low || !isalnum((unsigned char)p[-1]))
-                return 1;
-    }
-    return 0;
+    if (n < 150 && has_word(low, tail_words, sizeof tail_words / sizeof tail_words[0]))
+        return 1;
+    return has_word(low, tail_strong, sizeof tail_strong / sizeof tail_strong[0]);
 }
 
 /* Drops boilerplate blocks ("\n\n"-separated) in the last third of the text: short blocks
@@ -1006,7 +1079,7 @@ static void trim_tail(tm_buf *out)
         size_t tl = len;
         while (tl && (out->data[s0 + tl - 1] == '\n'))
             tl--;
-        if (tl < 150 && tail_boilerplate(out->data + s0, tl))
+        if (tail_boilerplate(out->data + s0, tl))
             continue;
         memmove(out->data + w, out->data + s0, len);
         w += len;
