@@ -914,18 +914,18 @@ static inline int32_t char_at(const unsigned char *s, size_t i, size_t L, size_t
  * (Latin-1 and Latin Extended, Greek, Cyrillic, Armenian, Hebrew, Arabic...), filled
  * once from utf8proc: a table read instead of a property lookup per character. */
 static uint8_t ucls2[0x800];
-static pthread_once_t ucls2_once = PTHREAD_ONCE_INIT;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 /* ASCII letters and digits as three counters in one word (letters, upper-case letters,
  * digits, KPACK_BITS each), 0 for every other byte: the fast scanner's inner loop adds
  * one entry per byte instead of testing three class bits (measured 24 -> 8
- * instructions per byte of a word). Filled with ucls2. */
+ * instructions per byte of a word). Filled by tables_init. */
 #define KPACK_BITS 21
 #define KPACK_MASK ((1u << KPACK_BITS) - 1)
 #define KPACK_RUN ((size_t)1 << (KPACK_BITS - 1))
 static uint64_t kpack[256];
 
-static void ucls2_init(void)
+static void tables_init(void)
 {
     for (int b = 0; b < 0x80; b++)
         kpack[b] = (kcls[b] & K_LETTER ? 1u : 0u) |
@@ -1106,41 +1106,47 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_l
 }
 
 /* Whether scan_fast_line can take the line: no character of a script written without
- * spaces (those need tm_words's ICU segmentation). Counts continuation bytes. */
+ * spaces (those need tm_words's ICU segmentation). *cont receives the number of UTF-8
+ * continuation bytes (0x80-0xBF), so that the line has L - *cont characters. Only the
+ * characters with a lead byte 0xE0 or above (3- and 4-byte forms) can be of a no-space
+ * script. With SSE2: sixteen bytes per step, continuation bytes counted in byte lanes
+ * (psadbw sums them every 255 steps), an all-ASCII block costs one test; measured 3
+ * times fewer instructions than the byte loop on the bench corpus. */
 static bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
 {
     const unsigned char *s = (const unsigned char *)ls;
     uint64_t k = 0;
-    for (size_t i = 0; i < L; i++) {
-        /* sixteen (SSE2) or eight ASCII bytes at a time */
+    size_t i = 0;
 #ifdef __SSE2__
-        while (i + 16 <= L &&
-               !_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
-            i += 16;
+    const __m128i cont_lim = _mm_set1_epi8(-64), lead_min = _mm_set1_epi8((char)0xE0);
+    const __m128i zero = _mm_setzero_si128();
+    while (i + 16 <= L) {
+        __m128i acc = zero; /* per byte lane: continuation bytes seen, at most 255 */
+        for (int r = 0; r < 255 && i + 16 <= L; r++, i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            if (!_mm_movemask_epi8(v))
+                continue;
+            acc = _mm_sub_epi8(acc, _mm_cmplt_epi8(v, cont_lim)); /* -128..-65: 0x80-0xBF */
+            unsigned lead = (unsigned)_mm_movemask_epi8(
+                _mm_cmpeq_epi8(_mm_max_epu8(v, lead_min), v)); /* v >= 0xE0 */
+            while (lead) {
+                size_t len;
+                if (tm_is_nospace_script(char_at(s, i + (size_t)__builtin_ctz(lead), L, &len)))
+                    return false;
+                lead &= lead - 1;
+            }
+        }
+        __m128i sum = _mm_sad_epu8(acc, zero);
+        k += (uint64_t)_mm_cvtsi128_si32(sum) + (uint64_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+    }
 #endif
-        while (i + 8 <= L) {
-            uint64_t w8;
-            memcpy(&w8, s + i, 8);
-            if (w8 & 0x8080808080808080ull)
-                break;
-            i += 8;
-        }
-        if (i >= L)
-            break;
+    for (; i < L; i++) {
         unsigned char b = s[i];
-        if (b < 0x80)
-            continue;
-        if ((b & 0xC0) == 0x80) {
+        size_t len;
+        if ((b & 0xC0) == 0x80)
             k++;
-            continue;
-        }
-        if (b >= 0xE0) { /* 3- and 4-byte sequences hold every no-space script */
-            size_t len;
-            if (tm_is_nospace_script(char_at(s, i, L, &len)))
-                return false;
-            k += len - 1;
-            i += len - 1;
-        }
+        else if (b >= 0xE0 && tm_is_nospace_script(char_at(s, i, L, &len)))
+            return false;
     }
     *cont = k;
     return true;
@@ -1288,7 +1294,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
                                 tm_arena *arena, bool want_lines, tm_quality *out)
 {
     memset(out, 0, sizeof *out);
-    pthread_once(&ucls2_once, ucls2_init);
+    pthread_once(&tables_once, tables_init);
     tm_quality_opts defaults;
     if (!o) {
         tm_quality_opts_init(&defaults);

@@ -49,6 +49,57 @@ TEST(test_boundaries)
         compare(cases[i], strlen(cases[i]), cases[i]);
 }
 
+/* Lengths where the fast scanner changes gear: a word longer than its counter run
+ * (2^20 bytes), lines whose non-ASCII blocks outlast one 255-step count of the SSE2
+ * line test, a no-space character deep in such a line, and malformed UTF-8 (truncated,
+ * overlong, surrogate) at block edges. */
+TEST(test_long_runs)
+{
+    size_t n = 3 * 400000; /* "aB3" x 400000: one word of 1.2 MB */
+    char *w = malloc(n + 1);
+    for (size_t i = 0; i < n; i += 3)
+        memcpy(w + i, "aB3", 3);
+    w[n] = 0;
+    compare(w, n, "1.2 MB word");
+    tm_quality q;
+    CHECK_EQ_INT(tm_quality_compute(w, n, NULL, &arena, false, &q), TAMIS_OK);
+    CHECK_EQ_INT((long)q.v[TM_QS_WORD_COUNT], 1);
+    CHECK(q.v[TM_QS_FRAC_UPPERCASE] == 0.5);
+    CHECK(q.v[TM_QS_FRAC_DIGITS] == 1.0 / 3);
+    free(w);
+
+    /* 6000 x "Привет мир " (Cyrillic: 20 two-byte characters, 11 ASCII bytes... per unit) */
+    static const char unit[] = "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 "
+                               "\xD0\xBC\xD0\xB8\xD1\x80 ";
+    size_t ul = sizeof unit - 1, reps = 6000;
+    char *t = malloc(ul * reps + 64);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(t + i * ul, unit, ul);
+    size_t tl = ul * reps;
+    compare(t, tl, "long Cyrillic line");
+    CHECK_EQ_INT(tm_quality_compute(t, tl, NULL, &arena, false, &q), TAMIS_OK);
+    CHECK_EQ_INT((long)q.v[TM_QS_CHARS], 11 * 6000);
+    CHECK_EQ_INT((long)q.v[TM_QS_WORD_COUNT], 2 * 6000);
+    static const char *const tails[] = {
+        "\xE4\xB8\xAD\xE6\x96\x87",   /* 中文: no-space script, generic path */
+        "\xE4\xB8",                   /* truncated three-byte form */
+        "\xE0\x80\x80 \xED\xA0\x80 x", /* overlong, surrogate */
+        "\xF0\x9F\x98\x80 \xE2\x80\xA6", /* emoji, ellipsis */
+    };
+    for (size_t k = 0; k < sizeof tails / sizeof *tails; k++) {
+        size_t kl = strlen(tails[k]);
+        for (size_t at = tl - 40; at < tl - 20; at += 7) { /* across 16-byte blocks */
+            char *u = malloc(tl + kl);
+            memcpy(u, t, at);
+            memcpy(u + at, tails[k], kl);
+            memcpy(u + at + kl, t + at, tl - at);
+            compare(u, tl + kl, tails[k]);
+            free(u);
+        }
+    }
+    free(t);
+}
+
 static char *slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
@@ -144,6 +195,7 @@ int main(void)
 {
     tm_arena_init(&arena);
     RUN(test_boundaries);
+    RUN(test_long_runs);
     RUN(test_real_documents);
     RUN(test_multilingual_crawl);
     tm_arena_free(&arena);
