@@ -990,6 +990,69 @@ static int sibling_ok(const tm_hnode *top, const tm_hnode *s, double thresh)
     return 0;
 }
 
+/* The lede (German "Vorspann", French "chapô", Spanish "bajada") that publishers put in
+ * the article's header, above the body container the scoring picks: the first paragraph
+ * of the text, written as a summary. Whole-part class/id names. A "subtitle"/"dek" is the
+ * headline's second line, display copy like the headline itself, and stays out. */
+static const char *const lede_pats[] = {"lead", "lede", "intro", "teaser", "excerpt",
+                                        "subheadline", "sub-headline", "bajada", "chapo",
+                                        "abstract"};
+
+/* Whether a part of token t (see part_at) is exactly one of pats. */
+static int part_is(const char *t, const char *const *pats, size_t np)
+{
+    for (const char *p = t; *p; p++) {
+        if (p != t && !(p[-1] == '-' || p[-1] == '_' || p[-1] == ' ' ||
+                        (islower((unsigned char)p[-1]) && isupper((unsigned char)*p))))
+            continue;
+        for (size_t i = 0; i < np; i++) {
+            size_t l = strlen(pats[i]);
+            char e = p[l];
+            if (!strncasecmp(p, pats[i], l) &&
+                (!e || e == ' ' || e == '-' || e == '_' || isupper((unsigned char)e)))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+typedef struct lede_walk {
+    const tm_hnode *top;
+    double thresh;
+    int found;
+} lede_walk;
+
+/* Renders the lede blocks that come before the top candidate inside n (document order);
+ * returns 1 once the top candidate is reached. Blocks the sibling rule renders anyway are
+ * left to it. */
+static int render_ledes(ctx *x, const tm_hnode *n, lede_walk *w, int depth)
+{
+    for (const tm_hnode *c = n->first; c && x->st == TAMIS_OK; c = c->next) {
+        if (c == w->top)
+            return 1;
+        if (c->tag == TM_T_TEXT || (c->flags & TM_HF_REMOVED) || c->chars < 30)
+            continue;
+        if (c->parent == w->top->parent && sibling_ok(w->top, c, w->thresh))
+            continue;
+        if (is_ancestor(c, w->top))
+            return render_ledes(x, c, w, depth + 1);
+        const char *cl = tm_html_attr(c, "class"), *id = tm_html_attr(c, "id");
+        int named = (cl && part_is(cl, lede_pats, sizeof lede_pats / sizeof lede_pats[0])) ||
+                    (id && part_is(id, lede_pats, sizeof lede_pats / sizeof lede_pats[0]));
+        if (named && c->chars <= 1200 && link_density(c) < 0.3 &&
+            !same_text(c, x->title)) {
+            emit_sep(x, 3);
+            render_children(x, c, depth);
+            emit_sep(x, 3);
+            w->found++;
+            continue;
+        }
+        if (depth < 64 && c->first)
+            render_ledes(x, c, w, depth + 1);
+    }
+    return 0;
+}
+
 /* Fallback: every paragraph-like block of the page with little link text. */
 static void render_wide(ctx *x, const tm_hnode *n, int depth)
 {
@@ -1124,6 +1187,25 @@ tamis_status tm_extract_content(tm_arena *a, tm_hdoc *h, const tm_extract_opts *
     if (top) {
         double thresh = TM_MAX(10.0, top->score * 0.2);
         const tm_hnode *parent = top->parent;
+        /* the article around the body: the nearest ancestor that is an <article> or holds
+         * the headline, and not much more than the body */
+        const tm_hnode *art = NULL;
+        int lvl = 0;
+        for (const tm_hnode *p = parent; p && lvl < 5 && p != h->root && p->tag != TM_T_BODY;
+             p = p->parent, lvl++) {
+            if (p->chars > top->chars + TM_MAX(1500u, top->chars / 2))
+                break;
+            if (p->tag == TM_T_ARTICLE || (p->flags & TM_HF_HAS_H1)) {
+                art = p;
+                break;
+            }
+        }
+        if (art && parent && top->tag != TM_T_BODY) {
+            int eb = x.emitted_blocks;
+            lede_walk w = {top, thresh, 0};
+            render_ledes(&x, art, &w, 0);
+            x.emitted_blocks = eb; /* the headline test below still sees the body's start */
+        }
         if (parent && top->tag != TM_T_BODY) {
             for (const tm_hnode *s = parent->first; s; s = s->next)
                 if (sibling_ok(top, s, thresh))

@@ -153,32 +153,38 @@ TEST(boilerplate_removed)
     tamis_doc_free(d);
 }
 
+/* Runs the extract stage on before + ARTICLE_P + after with default settings. */
+static tamis_doc *run_around(const char *before, const char *after)
+{
+    char page[8192];
+    snprintf(page, sizeof page, "%s%s%s", before, ARTICLE_P, after);
+    return run(page, strlen(page), NULL, NULL);
+}
+
 /* Widget names in class tokens, author boxes, picture legends and calls-to-action at the
  * end of an article (docs/extract.md, "Main content"). */
 TEST(content_widgets)
 {
-    char page[8192];
-    snprintf(page, sizeof page,
-             "<html><body><div class=\"content-with-sidebar-wrap\">"
-             "<div class=\"article-body\">%s"
-             "<div class=\"newsletter newsletter--inline\"><div class=\"newsletter__content\">"
-             "<p>Get our weekly letter with the best stories of the week.</p>"
-             "<p>We never share your address with anyone else.</p></div></div>"
-             "<div class=\"photo\"><img src=\"a.jpg\"><div class=\"legend\">The town hall, "
-             "seen from the market square on a rainy day.</div>"
-             "<p class=\"image-copyright\">Picture agency</p></div>"
-             "<p>The mayor said the plan would be reviewed in spring, when the first results "
-             "of the new bus lines and the school meals are known to everyone.</p>"
-             "<p>Readers asked many questions in the comments under our last report, and the "
-             "council answered most of them at the hearing, which lasted until midnight and "
-             "ended with a vote.</p>"
-             "<p>Did you like this article? Then sign up for our free newsletter and get the "
-             "best local stories of the week in your inbox every Friday morning, with offers "
-             "from our partners.</p></div>"
-             "<div class=\"author-profile\"><p>Jane Roe writes about local politics and "
-             "has worked for the paper since 2004, mostly on the city council.</p></div>"
-             "</div></body></html>",
-             ARTICLE_P);
+    static const char before[] = "<html><body><div class=\"content-with-sidebar-wrap\">"
+                                 "<div class=\"article-body\">";
+    static const char after[] =
+        "<div class=\"newsletter newsletter--inline\"><div class=\"newsletter__content\">"
+        "<p>Get our weekly letter with the best stories of the week.</p>"
+        "<p>We never share your address with anyone else.</p></div></div>"
+        "<div class=\"photo\"><img src=\"a.jpg\"><div class=\"legend\">The town hall, "
+        "seen from the market square on a rainy day.</div>"
+        "<p class=\"image-copyright\">Picture agency</p></div>"
+        "<p>The mayor said the plan would be reviewed in spring, when the first results "
+        "of the new bus lines and the school meals are known to everyone.</p>"
+        "<p>Readers asked many questions in the comments under our last report, and the "
+        "council answered most of them at the hearing, which lasted until midnight and "
+        "ended with a vote.</p>"
+        "<p>Did you like this article? Then sign up for our free newsletter and get the "
+        "best local stories of the week in your inbox every Friday morning, with offers "
+        "from our partners.</p></div>"
+        "<div class=\"author-profile\"><p>Jane Roe writes about local politics and "
+        "has worked for the paper since 2004, mostly on the city council.</p></div>"
+        "</div></body></html>";
     /* kept, then dropped: "newsletter__content" names the widget's inside, not the
      * article; a 160-byte call to action in the last third goes, a sentence that mentions
      * comments stays (weak words only trim short blocks) */
@@ -186,11 +192,29 @@ TEST(content_widgets)
                                        "in the comments under our last report", NULL};
     static const char *const dropped[] = {"weekly letter", "town hall, seen", "Picture agency",
                                           "Jane Roe", "sign up for our free newsletter", NULL};
-    tamis_doc *d = run(page, strlen(page), NULL, NULL);
+    tamis_doc *d = run_around(before, after);
     for (size_t i = 0; kept[i]; i++)
         CHECK(strstr(text(d), kept[i]) != NULL);
     for (size_t i = 0; dropped[i]; i++)
         CHECK(strstr(text(d), dropped[i]) == NULL);
+    tamis_doc_free(d);
+}
+
+/* The lede in the article's header is the text's first paragraph; the headline's
+ * subtitle is not text, and the lede comes once. */
+TEST(content_lede)
+{
+    tamis_doc *d = run_around(
+        "<html><body><nav><a href=\"/\">Home</a></nav><article><header>"
+        "<h1>Budget agreed</h1><h2 class=\"subtitle\">A long night at the town hall</h2>"
+        "<p class=\"article-intro\">After months of debate the council has a plan for "
+        "schools and roads.</p></header><div class=\"article-body\">",
+        "</div></article></body></html>");
+    const char *t = text(d);
+    CHECK(strncmp(t, "After months of debate", 22) == 0);
+    CHECK(strstr(t, "roads.\n\nThe committee met on Tuesday") != NULL);
+    CHECK(strstr(t + 1, "After months of debate") == NULL);
+    CHECK(strstr(t, "A long night") == NULL);
     tamis_doc_free(d);
 }
 
@@ -362,6 +386,7 @@ int main(void)
     RUN(metadata_precedence);
     RUN(boilerplate_removed);
     RUN(content_widgets);
+    RUN(content_lede);
     RUN(markdown_format);
     RUN(charset_windows_1251);
     RUN(limits_and_outcomes);
