@@ -53,6 +53,11 @@ typedef struct cl_norm {
     bool nospace; /* holds a character of a script written without spaces */
     cl_nword *w;
     size_t nw;
+    /* Counts of the original line, what the stage's character statistics give: code
+     * points, ASCII digits, letters (ASCII letters and non-ASCII lead bytes), and whether
+     * every byte is ASCII. */
+    uint32_t chars, digits, letters;
+    bool ascii;
 } cl_norm;
 /* Normalises line[0..n) into the arena. Returns false on allocation failure. */
 bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_norm *out);

@@ -219,6 +219,8 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
     const cl_cptab *ct = &lx->cp;
     const uint64_t hb = 0x8080808080808080ull, b7 = 0x7F7F7F7F7F7F7F7Full;
     size_t k = 0, nw = 0, ws = 0, ostart = 0;
+    /* The line's character counts on the way (the stage needs them for every line). */
+    uint32_t digits = 0, letters = 0, high = 0, hichars = 0, alnum = 0;
     bool inword = false; /* a space is written only after a word: no leading or double one */
     out->nospace = false;
     const char *p = line, *end = line + n;
@@ -248,6 +250,8 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
                     char t;
                     while (p < end && (t = norm_ascii256[(unsigned char)*p])) {
                         s[k++] = t;
+                        digits += t <= '9';
+                        alnum++;
                         p++;
                     }
                     break;
@@ -264,16 +268,31 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
                 memcpy(s + k, &lo, 8);
                 if (stop) {
                     size_t r = (size_t)__builtin_ctzll(stop) >> 3;
+                    dg &= (1ull << (8 * r)) - 1;
+                    digits += (uint32_t)((((dg & hb) >> 7) * 0x0101010101010101ull) >> 56);
+                    alnum += (uint32_t)r;
                     k += r;
                     p += r;
                     break;
                 }
+                digits += (uint32_t)((((dg & hb) >> 7) * 0x0101010101010101ull) >> 56);
+                alnum += 8;
                 k += 8;
                 p += 8;
             }
             continue;
         }
         int32_t cp = cl_utf8_next(&p, end);
+        /* More than one byte read: a valid sequence (one lead byte >= 0xC2, then
+         * continuation bytes); else one byte counted as it is. */
+        if (p - st > 1) {
+            hichars++;
+            letters++;
+        } else {
+            hichars += (c & 0xC0) != 0x80;
+            letters += c >= 0xC0;
+        }
+        high += (uint32_t)(p - st);
         if (cp >= 0x0E00 && !out->nospace && tm_is_nospace_script(cp))
             out->nospace = true;
         if (cl_is_letter(ct, cp) || cl_is_digit(ct, cp)) {
@@ -298,6 +317,10 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
     out->n = k;
     out->w = w;
     out->nw = nw;
+    out->chars = (uint32_t)n - high + hichars;
+    out->digits = digits;
+    out->letters = letters + alnum - digits;
+    out->ascii = high == 0;
 }
 
 size_t cl_norm_orig(const cl_lex *lx, const cl_norm *nl, const char *line, size_t n, size_t k)

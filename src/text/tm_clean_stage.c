@@ -297,7 +297,8 @@ static void words_from_norm(cl_wordctx *c, const char *s, const cl_norm *nl)
 #define CS64(c) CS16(c), CS16((c) + 16), CS16((c) + 32), CS16((c) + 48)
 static const uint64_t cs_tab[256] = {CS64(0), CS64(64), CS64(128), CS64(192)};
 
-/* Character statistics and sentence ending of a line. */
+/* Character statistics of a line (lines that get the lexicon have them from the
+ * normaliser, which computes the same). */
 static void char_stats(cl_line *l, const char *s, size_t n)
 {
     uint32_t chars = 0, digits = 0, letters = 0, high = 0;
@@ -343,6 +344,11 @@ static void char_stats(cl_line *l, const char *s, size_t n)
     l->ascii = high == 0;
     l->ndigits = digits;
     l->nletters = letters;
+}
+
+/* Sentence ending of a line. */
+static void line_end(cl_line *l, const char *s, size_t n)
+{
     /* Skip closing quotes and brackets, then look at the last mark. */
     const char *e = s + n;
     while (e > s) {
@@ -578,7 +584,15 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         wc.nw = lexline ? nl.w : NULL;
         wc.nnw = lexline ? nl.nw : 0;
         wc.wj = 0;
-        char_stats(l, s, l->len);
+        if (lexline) {
+            l->nchars = nl.chars;
+            l->ndigits = nl.digits;
+            l->nletters = nl.letters;
+            l->ascii = nl.ascii;
+        } else {
+            char_stats(l, s, l->len);
+        }
+        line_end(l, s, l->len);
         if (lexline && !nl.nospace)
             words_from_norm(&wc, s, &nl);
         else
