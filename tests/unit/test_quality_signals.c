@@ -216,6 +216,38 @@ TEST(test_multilingual)
     /* Gopher's n-grams stay case-sensitive: "Мир мир" has no repeated 2-gram */
 }
 
+static void count_word(void *ctx, const char *w, size_t n)
+{
+    (void)w;
+    (void)n;
+    (*(int *)ctx)++;
+}
+
+/* Dictionary segmentation of Burmese and Thai is ICU's own, as its UTF-16 API gives it:
+ * the engines' word-length thresholds (combine a word shorter than 3 with the
+ * unknown text after it) count UTF-16 units; over a UTF-8 UText they counted bytes, 3
+ * per character, and split these (bench corpus document 112) into 2, 3 and 2 words. */
+TEST(test_segmentation_icu_reference)
+{
+    if (!tm_segment_icu())
+        return; /* per-character fallback: nothing of ICU to compare */
+    static const struct {
+        const char *text;
+        int words;
+    } cases[] = {
+        {"\xE1\x81\x81\xE1\x81\x82\xE1\x80\x9B\xE1\x80\x80\xE1\x80\xB9", 1}, /* ၁၂ရက္ */
+        {"\xE1\x80\x9E\xE1\x80\xB0\xE1\x80\x90\xE1\x80\xAD\xE1\x80\xAF\xE1\x82\x94"
+         "\xE1\x80\x80\xE1\x80\x9C\xE1\x80\xB2", 2}, /* သူ|တို႔ကလဲ */
+        {"\xE1\x80\xA1\xE1\x80\x85\xE1\x80\x80", 1}, /* အစက */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int seen = 0;
+        size_t n = tm_segment_nospace(cases[i].text, strlen(cases[i].text), count_word, &seen);
+        CHECK_EQ_INT(seen, cases[i].words);
+        CHECK_EQ_INT(n, (size_t)cases[i].words);
+    }
+}
+
 TEST(test_hostile_input)
 {
     tm_quality q;
@@ -278,6 +310,7 @@ int main(void)
     RUN(test_paragraphs);
     RUN(test_c4_lines);
     RUN(test_multilingual);
+    RUN(test_segmentation_icu_reference);
     RUN(test_hostile_input);
     RUN(test_names);
     tm_arena_free(&arena);
