@@ -318,12 +318,20 @@ static void apply_ini(void *vctx, const char *section, const char *key, const ch
                       int line)
 {
     apply_ctx *c = vctx;
-    if (c->rc || strcmp(section, tamis_stage_name(c->stage)) != 0)
+    const char *name = tamis_stage_name(c->stage);
+    size_t nl = strlen(name);
+    if (c->rc || strncmp(section, name, nl) != 0 || (section[nl] && section[nl] != '.'))
         return;
     if (!value) {
         cli_error("%s:%d: expected `key = value`", c->io->config_path, line);
         c->rc = CLI_EXIT_USAGE;
         return;
+    }
+    /* [stage.sub] key = v is --set stage.sub.key=v (filter's [filter.lang.zh]) */
+    char full[256];
+    if (section[nl]) {
+        snprintf(full, sizeof full, "%s.%s", section + nl + 1, key);
+        key = full;
     }
     tamis_error err = {0};
     if (tamis_stage_set(c->stage, key, value, &err) != TAMIS_OK) {

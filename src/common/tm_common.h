@@ -229,6 +229,10 @@ typedef struct tm_stage_vt {
     /* Optional: JSON object of counters (malloc'ed) or NULL. */
     char *(*report)(const void *self);
     void (*destroy)(void *self);
+    /* Optional: sets a parameter in place of the table lookup, for a stage that takes keys
+     * beyond its table (filter's lang.<code>.<key>); it passes every other key on to
+     * tm_params_set. */
+    tamis_status (*set)(void *cfg, const char *key, const char *value, tamis_error *err);
 } tm_stage_vt;
 
 extern const tm_stage_vt tm_extract_stage;

@@ -67,6 +67,8 @@ tamis_status tamis_stage_set(tamis_stage *s, const char *key, const char *value,
         return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0,
                       "%s.%s: parameters must be set before the first document",
                       s->vt->name, key);
+    if (s->vt->set)
+        return s->vt->set(s->cfg, key, value, err);
     return tm_params_set(s->vt->params, s->cfg, s->vt->name, key, value, err);
 }
 

@@ -140,7 +140,8 @@ static const tm_param filter_params[] = {
      "th.gopher_min_avg_word_length=1;lo.gopher_min_avg_word_length=1;"
      "km.gopher_min_avg_word_length=1;my.gopher_min_avg_word_length=1",
      OFF(lang_overrides),
-     "per-language thresholds: LANG.KEY=VALUE entries separated by ';' (docs/filters.md)"},
+     "per-language thresholds: LANG.KEY=VALUE entries separated by ';'; lang.LANG.KEY = V "
+     "adds one (docs/filters.md)"},
     {0},
 };
 #undef OFF
@@ -222,6 +223,41 @@ static tamis_status parse_overrides(filter_stage *fs, tamis_error *err)
             return st;
     }
     return TAMIS_OK;
+}
+
+/* tamis_stage_set for the filter: `lang.LANG.KEY` = V (`--set filter.lang.zh.KEY=V`, or
+ * `KEY = V` in a `[filter.lang.zh]` config section) appends the entry LANG.KEY=V to
+ * lang_overrides, where later entries win; the value is checked now against KEY's type.
+ * Every other key is a parameter of the table. */
+static tamis_status filter_set(void *vcfg, const char *key, const char *value,
+                               tamis_error *err)
+{
+    filter_cfg *cfg = vcfg;
+    if (strncmp(key, "lang.", 5) != 0)
+        return tm_params_set(filter_params, cfg, "filter", key, value, err);
+    const char *lang = key + 5, *dot = strchr(lang, '.');
+    if (!dot || dot == lang || (size_t)(dot - lang) >= 16 || !dot[1])
+        return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0,
+                      "filter.%s: a per-language parameter is lang.LANG.KEY", key);
+    value = value ? value : "";
+    if (is_string_param(dot + 1) || strchr(value, ';'))
+        return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0, "filter.%s: '%s' cannot be set per language",
+                      key, value);
+    char where[32];
+    snprintf(where, sizeof where, "filter.lang.%.*s", (int)(dot - lang), lang);
+    filter_cfg probe = *cfg; /* numeric and boolean keys only: nothing to free */
+    tamis_status st = tm_params_set(filter_params, &probe, where, dot + 1, value, err);
+    if (st != TAMIS_OK)
+        return st;
+    const char *old = cfg->lang_overrides ? cfg->lang_overrides : "";
+    size_t need = strlen(old) + strlen(lang) + strlen(value) + 3;
+    char *list = tm_malloc(need);
+    if (!list)
+        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    snprintf(list, need, "%s%s%s=%s", old, *old ? ";" : "", lang, value);
+    st = tm_params_set(filter_params, cfg, "filter", "lang_overrides", list, err);
+    tm_free(list);
+    return st;
 }
 
 static tamis_status filter_create(void **self, const void *cfg, tamis_error *err)
@@ -501,4 +537,5 @@ const tm_stage_vt tm_filter_stage = {
     .create = filter_create,
     .process = filter_process,
     .destroy = filter_destroy,
+    .set = filter_set,
 };

@@ -50,6 +50,28 @@ check "override for de does not" 1 "$(wc -l <"$tmp/o6.jsonl")"
 printf '[filter]\nlang_overrides = en.gopher_min_words=100; en.c4=false\n' >"$tmp/cfg2.ini"
 "$TAMIS" filter -q --config "$tmp/cfg2.ini" "$tmp/lang.jsonl" >"$tmp/o7.jsonl"
 check "override from a config file" 0 "$(wc -l <"$tmp/o7.jsonl")"
+# the natural forms: --set filter.lang.LANG.KEY=V and a [filter.lang.LANG] section; they
+# add to the default overrides (zh/ja/... mean word length) instead of replacing them
+"$TAMIS" filter -q --keep-dropped --set filter.lang.en.gopher_min_words=100 "$tmp/lang.jsonl" >"$tmp/o10.jsonl"
+check "--set filter.lang.en.KEY" "gopher_min_words: 67 < 100" "$(field 'd["reasons"][0]' <"$tmp/o10.jsonl")"
+"$TAMIS" filter -q --set filter.lang.de.gopher_min_words=100 "$tmp/lang.jsonl" >"$tmp/o11.jsonl"
+check "--set filter.lang.de.KEY leaves en alone" 1 "$(wc -l <"$tmp/o11.jsonl")"
+printf '[filter]
+gopher_min_words = 100
+
+[filter.lang.en]
+gopher_min_words = 60
+c4 = false
+' >"$tmp/cfg3.ini"
+"$TAMIS" filter -q --config "$tmp/cfg3.ini" "$tmp/lang.jsonl" >"$tmp/o12.jsonl"
+check "[filter.lang.en] section lowers en's threshold" 1 "$(wc -l <"$tmp/o12.jsonl")"
+"$TAMIS" filter -q --config "$tmp/cfg3.ini" "$tmp/in.jsonl" >"$tmp/o13.jsonl"
+check "[filter] threshold still applies without a language" 0 "$(wc -l <"$tmp/o13.jsonl")"
+"$TAMIS" filter -q --set filter.lang.en.gopher_min_words=abc "$tmp/lang.jsonl" 2>"$tmp/err2" >/dev/null
+check "bad per-language value exit code" 2 $?
+check "bad per-language value message" "tamis: filter.lang.en.gopher_min_words: 'abc' is not a valid int" "$(cat "$tmp/err2")"
+"$TAMIS" filter -q --set filter.lang.en.languages=de "$tmp/lang.jsonl" 2>/dev/null >/dev/null
+check "string parameter per language refused" 2 $?
 "$TAMIS" filter -q --languages de,fr "$tmp/lang.jsonl" >"$tmp/o8.jsonl"
 check "--languages drops en" 0 "$(wc -l <"$tmp/o8.jsonl")"
 
