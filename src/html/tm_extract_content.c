@@ -153,8 +153,9 @@ static int part_at(const char *t, const char *const *pats, size_t np)
         if (p != t && !(p[-1] == '-' || p[-1] == '_' ||
                         (islower((unsigned char)p[-1]) && isupper((unsigned char)*p))))
             continue;
+        char c0 = (char)tolower((unsigned char)*p);
         for (size_t i = 0; i < np; i++)
-            if (!strncasecmp(p, pats[i], strlen(pats[i])))
+            if (pats[i][0] == c0 && !strncasecmp(p, pats[i], strlen(pats[i])))
                 return (int)(p - t);
     }
     return -1;
@@ -199,6 +200,17 @@ static int token_positive(const char *v)
             return 1;
     }
     return 0;
+}
+
+/* Short boilerplate names that only count as a whole part of a token ("post-tags",
+ * "ez-toc"), never as a prefix ("tocco"). "meta" is not one: "recipe-meta" and
+ * "event-meta" hold the text of recipes and events. */
+static const char *const neg_part[] = {"tags", "toc"};
+static int part_is(const char *t, const char *const *pats, size_t np);
+static int class_id_part_is(const tm_hnode *n, const char *const *pats, size_t np)
+{
+    const char *c = tm_html_attr(n, "class"), *i = tm_html_attr(n, "id");
+    return (c && part_is(c, pats, np)) || (i && part_is(i, pats, np));
 }
 
 static int class_id_positive(const tm_hnode *n)
@@ -285,6 +297,11 @@ static void prune(ctx *x, tm_hnode *n, int in_comments)
         case TM_T_FOOTER: case TM_T_NOSCRIPT:
             rm = !wrapper;
             break;
+        case TM_T_FORM:
+            /* sign-up, search and comment forms; pages that wrap everything in one form
+             * (ASP.NET) keep it through the wrapper and text tests */
+            rm = !wrapper && !texty;
+            break;
         default:
             break;
         }
@@ -299,7 +316,8 @@ static void prune(ctx *x, tm_hnode *n, int in_comments)
             int body_prop = ip && strstr(ip, "articleBody");
             if (class_id_positive(c) || body_prop)
                 c->flags |= TM_HF_POSITIVE;
-            int strong = MATCH(c, neg_strong) || MATCH_START(c, neg_start);
+            int strong = MATCH(c, neg_strong) || MATCH_START(c, neg_start) ||
+                         class_id_part_is(c, neg_part, sizeof neg_part / sizeof neg_part[0]);
             if (strong || MATCH(c, neg_weak))
                 c->flags |= TM_HF_NEGATIVE;
             if (strong)
@@ -1005,11 +1023,15 @@ static int part_is(const char *t, const char *const *pats, size_t np)
         if (p != t && !(p[-1] == '-' || p[-1] == '_' || p[-1] == ' ' ||
                         (islower((unsigned char)p[-1]) && isupper((unsigned char)*p))))
             continue;
+        char c0 = (char)tolower((unsigned char)*p);
         for (size_t i = 0; i < np; i++) {
+            if (pats[i][0] != c0)
+                continue;
             size_t l = strlen(pats[i]);
+            if (strncasecmp(p, pats[i], l))
+                continue;
             char e = p[l];
-            if (!strncasecmp(p, pats[i], l) &&
-                (!e || e == ' ' || e == '-' || e == '_' || isupper((unsigned char)e)))
+            if (!e || e == ' ' || e == '-' || e == '_' || isupper((unsigned char)e))
                 return 1;
         }
     }
