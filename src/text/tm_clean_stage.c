@@ -180,6 +180,25 @@ static inline bool word_cp(const cl_cptab *t, int32_t cp)
     return cp < 0x80 ? ascii_alnum[cp] : (cl_is_letter(t, cp) || cl_is_digit(t, cp));
 }
 
+/* A run of characters of scripts written without spaces (Han, Kana, Thai, ...) whose
+ * first character was just read, up to *pp: counted as one word per two characters
+ * (no ICU dictionary segmentation, see line_words). */
+static void nospace_run(cl_line *l, const char **pp, const char *end)
+{
+    const char *p = *pp;
+    size_t run = 1;
+    while (p < end && (unsigned char)*p >= 0xE0) {
+        const char *q = p;
+        if (!tm_is_nospace_script(cl_utf8_next(&q, end)))
+            break;
+        p = q;
+        run++;
+    }
+    l->nwords += (uint32_t)((run + 1) / 2);
+    l->ncjk += (uint32_t)run;
+    *pp = p;
+}
+
 /* SWAR byte masks (bit 7 of each byte) of eight ASCII bytes: no byte has bit 7, so no
  * add carries into the next byte. */
 #define SW_ONES 0x0101010101010101ull
@@ -230,16 +249,7 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
         } else {
             int32_t cp = cl_utf8_next(&p, end);
             if (cp >= 0x0E00 && tm_is_nospace_script(cp)) {
-                size_t run = 1;
-                while (p < end && (unsigned char)*p >= 0xE0) {
-                    const char *q = p;
-                    if (!tm_is_nospace_script(cl_utf8_next(&q, end)))
-                        break;
-                    p = q;
-                    run++;
-                }
-                l->nwords += (uint32_t)((run + 1) / 2);
-                l->ncjk += (uint32_t)run;
+                nospace_run(l, &p, end);
                 pw = pjw = false;
                 continue;
             }
@@ -283,16 +293,7 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
         } else {
             cp = cl_utf8_next(&p, end);
             if (cp >= 0x0E00 && tm_is_nospace_script(cp)) {
-                size_t run = 1;
-                while (p < end && (unsigned char)*p >= 0xE0) {
-                    const char *q = p;
-                    if (!tm_is_nospace_script(cl_utf8_next(&q, end)))
-                        break;
-                    p = q;
-                    run++;
-                }
-                c->l->nwords += (uint32_t)((run + 1) / 2);
-                c->l->ncjk += (uint32_t)run;
+                nospace_run(c->l, &p, end);
                 continue;
             }
             if (!word_cp(c->ct, cp))
