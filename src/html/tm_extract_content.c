@@ -716,8 +716,13 @@ static int drop_block(ctx *x, const tm_hnode *c)
             return 1;
         if (ld > 0.5 && !(c->tag == TM_T_DIV && c->n_p >= 3 && ld < 0.7))
             return 1;
+        /* a weak name ("list", "card", "media") on a block without links is a styled
+         * part of the text (an ingredient list, a pros-and-cons box); teasers of other
+         * articles often link only their picture, so they go whatever their links */
+        static const char *const teaser[] = {"teaser"};
         if ((c->flags & TM_HF_NEGATIVE) && !(c->flags & TM_HF_POSITIVE) && c->chars < 400 &&
-            c->tag != TM_T_LI)
+            c->tag != TM_T_LI &&
+            ((c->flags & TM_HF_STRONG_NEG) || ld > 0.2 || MATCH(c, teaser)))
             return 1;
         if (c->tag == TM_T_FIGURE)
             return 1; /* captions are not article text in the gold data */

@@ -161,8 +161,9 @@ static tamis_doc *run_around(const char *before, const char *after)
     return run(page, strlen(page), NULL, NULL);
 }
 
-/* Widget names in class tokens, author boxes, picture legends and calls-to-action at the
- * end of an article (docs/extract.md, "Main content"). */
+/* Widget names in class tokens, author boxes, picture legends, forms, tables of contents,
+ * teasers and calls-to-action at the end of an article go; a list with a weak name
+ * ("rte--list") and no links stays (docs/extract.md, "Main content"). */
 TEST(content_widgets)
 {
     static const char before[] =
@@ -178,6 +179,10 @@ TEST(content_widgets)
         "<div class=\"photo\"><img src=\"a.jpg\"><div class=\"legend\">The town hall, "
         "seen from the market square on a rainy day.</div>"
         "<p class=\"image-copyright\">Picture agency</p></div>"
+        "<ul class=\"rte--list\"><li>new bus lines for the north</li>"
+        "<li>free school meals</li></ul>"
+        "<div class=\"teaser-box\"><p>Another town, another budget: what the neighbours "
+        "did.</p></div>"
         "<p>The mayor said the plan would be reviewed in spring, when the first results "
         "of the new bus lines and the school meals are known to everyone.</p>"
         "<p>Readers asked many questions in the comments under our last report, and the "
@@ -193,10 +198,12 @@ TEST(content_widgets)
      * article; a 160-byte call to action in the last third goes, a sentence that mentions
      * comments stays (weak words only trim short blocks) */
     static const char *const kept[] = {"The committee met on Tuesday", "reviewed in spring",
-                                       "in the comments under our last report", NULL};
+                                       "in the comments under our last report",
+                                       "new bus lines for the north\nfree school meals", NULL};
     static const char *const dropped[] = {"weekly letter", "town hall, seen", "Picture agency",
                                           "Jane Roe", "sign up for our free newsletter",
-                                          "Enter your e-mail", "Contents of", NULL};
+                                          "Enter your e-mail", "Contents of",
+                                          "Another town", NULL};
     tamis_doc *d = run_around(before, after);
     for (size_t i = 0; kept[i]; i++)
         CHECK(strstr(text(d), kept[i]) != NULL);
