@@ -202,15 +202,21 @@ bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_
 
 /* Ends the word at normalised bytes [ws, k) made from line bytes [ostart, oend) and
  * hashes it: the scan and the stop-word lookup both use that hash. */
-static inline void end_word(cl_nword *w, size_t *nw, const char *s, size_t ws, size_t k,
-                            size_t ostart, size_t oend)
+static inline void put_word(cl_nword *w, size_t *nw, size_t ws, size_t k, size_t ostart,
+                            size_t oend, uint64_t h)
 {
     cl_nword *x = &w[(*nw)++];
     x->off = (uint32_t)ws;
     x->len = (uint32_t)(k - ws);
     x->ostart = (uint32_t)ostart;
     x->oend = (uint32_t)oend;
-    x->h = cl_hash(s + ws, k - ws);
+    x->h = h;
+}
+
+static inline void end_word(cl_nword *w, size_t *nw, const char *s, size_t ws, size_t k,
+                            size_t ostart, size_t oend)
+{
+    put_word(w, nw, ws, k, ostart, oend, cl_hash(s + ws, k - ws));
 }
 
 void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line, size_t n,
@@ -268,11 +274,21 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
                 memcpy(s + k, &lo, 8);
                 if (stop) {
                     size_t r = (size_t)__builtin_ctzll(stop) >> 3;
-                    dg &= (1ull << (8 * r)) - 1;
-                    digits += (uint32_t)((((dg & hb) >> 7) * 0x0101010101010101ull) >> 56);
+                    uint64_t m = (1ull << (8 * r)) - 1;
+                    digits += (uint32_t)((((dg & m & hb) >> 7) * 0x0101010101010101ull) >> 56);
                     alnum += (uint32_t)r;
+                    bool whole = k == ws && !((x >> (8 * r)) & 0x80);
                     k += r;
                     p += r;
+                    if (whole) {
+                        /* The whole word in this chunk and an ASCII separator after it:
+                         * hashed from the register (cl_hash of the zero-padded bytes),
+                         * the separator consumed here. */
+                        put_word(w, &nw, ws, k, ostart, (size_t)(p - line), cl_mix(lo & m, 0, r));
+                        s[k++] = ' ';
+                        inword = false;
+                        p++;
+                    }
                     break;
                 }
                 digits += (uint32_t)((((dg & hb) >> 7) * 0x0101010101010101ull) >> 56);
