@@ -95,6 +95,7 @@ static const char *const neg_strong[] = {
     "paywall", "tag-list", "taglist", "byline", "author", "autor",
     "most-popular", "mostpopular", "trending", "read-more", "readmore", "more-stories",
     "also-read", "toolbar", "rating", "banner", "caption", "credit", "copyright", "legend",
+    "noprint", "no-print", "crumb", "licence", "license",
     "sr-only", "visually-hidden", "screen-reader", "disclaimer", "login", "donate",
     "table-of-contents", "infobox", "rollover", "tooltip", "popover", "hovercard"};
 /* Short or ambiguous names: only at the very start of a class/id token. */
