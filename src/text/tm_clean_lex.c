@@ -25,6 +25,8 @@ typedef struct cl_phrase {
     int32_t next_in_class; /* next phrase of the same class, -1 */
     int32_t next_by_byte;  /* related labels: next with the same first byte, -1 */
     uint32_t pre;  /* first four bytes (when len >= 4): a cheap test before memcmp */
+    uint32_t suf;  /* last four bytes (when len >= 4): phrases found by their first word
+                    * differ at the end ("read more", "read also") */
 } cl_phrase;
 
 /* 8 bytes: a key is identified by the high 32 bits of its XXH3 hash (the low bits pick
@@ -397,9 +399,11 @@ static bool add_phrase(cl_lex *lx, cl_lexclass cls, const char *txt, size_t n)
     cl_phrase *ph = &lx->ph[lx->n_ph];
     ph->s = nl.s;
     ph->len = (uint32_t)nl.n;
-    ph->pre = 0;
-    if (nl.n >= 4)
+    ph->pre = ph->suf = 0;
+    if (nl.n >= 4) {
         memcpy(&ph->pre, nl.s, 4);
+        memcpy(&ph->suf, nl.s + nl.n - 4, 4);
+    }
     ph->cls = (uint8_t)cls;
     ph->value = value;
     ph->nospace = has_nospace(nl.s, nl.n);
@@ -717,7 +721,15 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
         const cl_slot *slot = map_find_h(&lx->first, w->h);
         for (int32_t i = slot ? (int32_t)slot->val - 1 : -1; i >= 0; i = lx->ph[i].next) {
             const cl_phrase *ph = &lx->ph[i];
-            if (pos + ph->len > n || memcmp(s + pos, ph->s, ph->len) != 0)
+            if (pos + ph->len > n)
+                continue;
+            if (ph->len >= 4) {
+                uint32_t x;
+                memcpy(&x, s + pos + ph->len - 4, 4);
+                if (x != ph->suf)
+                    continue;
+            }
+            if (memcmp(s + pos, ph->s, ph->len) != 0)
                 continue;
             if (pos + ph->len < n && s[pos + ph->len] != ' ')
                 continue;
