@@ -131,6 +131,14 @@ typedef struct builder {
     double budget;
     uint32_t events;
     int skip_text; /* inside <style> or a non-JSON <script> */
+    /* Attributes of the next start tag, read by slim_start_tag instead of libxml2: valid
+     * for the startElement call whose cursor is at absolute input position st_end. */
+    size_t st_end;
+    char st_name[32];
+    tm_hattr *st_attrs;
+    uint16_t st_n;
+    int st_valid;
+    tm_buf scratch; /* the rewritten start tag */
     int pending_break; /* a flattened block started: separate the next text */
     int nomem;
 } builder;
@@ -235,39 +243,261 @@ static void skip_raw_text(builder *b, const char *name)
 #endif
 }
 
-static void sax_text(void *ctx, const xmlChar *ch, int len);
+static void add_text(builder *b, const xmlChar *ch, int len);
 static const xmlChar *plain_run(const xmlChar *s, const xmlChar *end);
+
+static inline int is_blank(xmlChar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static inline int is_alpha(xmlChar c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static inline xmlChar lower(xmlChar c) { return c >= 'A' && c <= 'Z' ? (xmlChar)(c + 32) : c; }
+/* the bytes htmlParseHTMLName takes after the first */
+static inline int is_name_char(xmlChar c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9') || c == ':' || c == '-' || c == '_' || c == '.';
+}
+static inline const xmlChar *skip_blanks(const xmlChar *p, const xmlChar *end)
+{
+    while (p < end && is_blank(*p))
+        p++;
+    return p;
+}
+/* Absolute input position of p: stable when libxml2 shrinks its buffer. */
+static inline size_t in_pos(const xmlParserInputPtr in, const xmlChar *p)
+{
+    return (size_t)in->consumed + (size_t)(p - in->base);
+}
+
+/* One attribute of a start tag as slim_start_tag reads it. */
+typedef struct slim_attr {
+    const xmlChar *start, *end; /* name .. end of the value (closing quote included) */
+    const xmlChar *val;         /* NULL: no "=value" */
+    size_t val_len;
+    int id;    /* attr_id; 0: no pass reads it */
+    int plain; /* libxml2 would return the value's bytes unchanged */
+} slim_attr;
+
+/* Checks the bytes of an attribute value: 0 when a byte could make libxml2 read the tag
+ * differently (NUL ends the value early, other C0 controls end the attribute loop in
+ * some 2.9 releases); *plain = 0 when libxml2 would change the value: '&' (entities),
+ * CR, U+FFFE/U+FFFF (not XML characters). */
+static inline int value_ok(const xmlChar *v, const xmlChar *e, int *plain)
+{
+    *plain = 1;
+    for (const xmlChar *p = v; p < e; p++) {
+        xmlChar c = *p;
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            return 0;
+        if (c == '&' || c == '\r' ||
+            (c == 0xEF && e - p > 2 && p[1] == 0xBF && (p[2] & 0xFE) == 0xBE))
+            *plain = 0;
+    }
+    return 1;
+}
+
+#if LIBXML_VERSION >= 20900 && LIBXML_VERSION < 21100
+#define SLIM_MAX_ATTRS 48
+
+/* After the one at the cursor, the biggest cost left in libxml2 2.9 was its attribute
+ * reader: htmlParseHTMLAttribute takes each byte of each value through htmlCurrentChar,
+ * a UTF-8 encoder and xmlNextChar (≈ 33 % of all `tamis extract` instructions on the aeb
+ * pages), for srcset, data-*, on* and inline JSON the extractor never reads as much as
+ * for class and href. libxml2 offers no hook inside a start tag, so when a callback
+ * knows that the next thing libxml2 parses is the start tag at s (callers check that),
+ * this reads the tag itself with htmlParseStartTag's grammar and rewrites it in
+ * libxml2's private copy of the input, right-aligned on its own "> " or "/>":
+ *   - attributes no pass reads are removed;
+ *   - attributes a pass reads whose value libxml2 would return unchanged (no '&', CR,
+ *     non-characters) are removed too and kept in b->st_* for sax_start, which takes
+ *     them when its cursor is on this tag's end and the names agree;
+ *   - the rest (values with entities) stay for libxml2 to decode.
+ * The cursor moves to the new start (gt: onto a '>' written just before it, for a
+ * caller sitting on the previous start tag's '>'). Anything unusual — a name libxml2
+ * would read differently, control bytes, an attribute a pass reads given twice (libxml2
+ * keeps the first), too many attributes, the end of the input near — leaves the tag to
+ * libxml2. Output is byte-identical on the aeb and trafilatura-eval pages. */
+static void slim_start_tag(builder *b, const xmlChar *s, int gt)
+{
+    xmlParserInputPtr in = b->ctxt->input;
+    const xmlChar *end = in->end;
+    if (b->ctxt->charset != XML_CHAR_ENCODING_UTF8 || end - s < 8 || s[0] != '<' ||
+        !is_alpha(s[1]))
+        return;
+    char name[32];
+    size_t nl = 0;
+    const xmlChar *p = s + 1;
+    /* '.' is a name byte for htmlParseHTMLName but not for the look-ahead the content
+     * loop makes first: such names are left to libxml2. */
+    for (; p < end && is_name_char(*p); p++) {
+        if (*p == '.' || nl == sizeof name - 1)
+            return;
+        name[nl++] = (char)lower(*p);
+    }
+    name[nl] = '\0';
+    const xmlChar *name_end = p;
+    slim_attr at[SLIM_MAX_ATTRS];
+    int na = 0, n_stash = 0, n_gone = 0;
+    for (p = skip_blanks(p, end);;) {
+        if (p >= end)
+            return;
+        if (*p == '>' || (*p == '/' && end - p > 1 && p[1] == '>'))
+            break;
+        if (na == SLIM_MAX_ATTRS || !is_alpha(*p))
+            return;
+        slim_attr *t = &at[na++];
+        char an[16];
+        size_t al = 0;
+        t->start = p;
+        for (; p < end && is_name_char(*p); p++, al++)
+            if (al < sizeof an - 1)
+                an[al] = (char)lower(*p);
+        if (al >= 100) /* libxml2 cuts names there */
+            return;
+        an[TM_MIN(al, sizeof an - 1)] = '\0';
+        t->id = al < sizeof an - 1 ? attr_id(an) : 0;
+        t->end = p;
+        t->val = NULL;
+        t->val_len = 0;
+        t->plain = 1;
+        p = skip_blanks(p, end);
+        if (p < end && *p == '=') {
+            p = skip_blanks(p + 1, end);
+            if (p >= end)
+                return;
+            if (*p == '"' || *p == '\'') {
+                const xmlChar *q = memchr(p + 1, *p, (size_t)(end - p - 1));
+                if (!q)
+                    return;
+                t->val = p + 1;
+                t->val_len = (size_t)(q - t->val);
+                p = q + 1;
+            } else {
+                /* unquoted: up to a blank or '>' ('/' included, as libxml2 reads it) */
+                t->val = p;
+                while (p < end && !is_blank(*p) && *p != '>')
+                    p++;
+                t->val_len = (size_t)(p - t->val);
+                if (!t->val_len)
+                    return;
+            }
+            if (!value_ok(t->val, t->val + t->val_len, &t->plain))
+                return;
+            t->end = p;
+        }
+        if (t->id) {
+            for (int i = 0; i < na - 1; i++)
+                if (at[i].id == t->id)
+                    return;
+            n_stash += t->plain;
+        } else
+            n_gone++;
+        p = skip_blanks(p, end);
+    }
+    const xmlChar *tail = p;
+    size_t tail_len = *p == '>' ? 1 : 2;
+    /* a multi-byte character cut by the byte ceiling makes libxml2 switch to Latin-1 */
+    if ((!n_stash && !n_gone) || end - (tail + tail_len) < 4)
+        return;
+    tm_hattr *st = NULL;
+    if (n_stash) {
+        st = tm_arena_alloc(b->a, (size_t)n_stash * sizeof *st);
+        if (!st)
+            return;
+        for (int i = 0, j = 0; i < na; i++) {
+            if (!at[i].id || !at[i].plain)
+                continue;
+            st[j].id = (uint8_t)at[i].id;
+            st[j].value = tm_arena_strndup(b->a, at[i].val ? (const char *)at[i].val : "",
+                                           at[i].val_len);
+            if (!st[j++].value)
+                return;
+        }
+    }
+    tm_buf *w = &b->scratch;
+    tm_buf_clear(w);
+    tm_buf_append(w, s, (size_t)(name_end - s));
+    for (int i = 0; i < na; i++) {
+        if (!at[i].id || at[i].plain)
+            continue;
+        tm_buf_putc(w, ' ');
+        tm_buf_append(w, at[i].start, (size_t)(at[i].end - at[i].start));
+    }
+    if (is_blank(tail[-1])) /* an unquoted value before "/>" must not take the '/' */
+        tm_buf_putc(w, ' ');
+    tm_buf_append(w, tail, tail_len);
+    if (!w->data || w->len > (size_t)(tail + tail_len - s))
+        return;
+    xmlChar *dst = (xmlChar *)tail + tail_len - w->len;
+    memcpy(dst, w->data, w->len);
+    if (gt) {
+        dst[-1] = '>';
+        in->cur = dst - 1;
+    } else
+        in->cur = dst;
+    b->st_end = in_pos(in, tail);
+    memcpy(b->st_name, name, nl + 1);
+    b->st_attrs = st;
+    b->st_n = (uint16_t)n_stash;
+    b->st_valid = 1;
+}
+
+/* True when the '>' at the cursor ends a start tag named name ("<name" after the last
+ * '<'), not a '>' seen while libxml2 starts an implied <html>/<head>/<body>/<p>. */
+static int closes_start_tag(const xmlParserInputPtr in, const char *name)
+{
+    const xmlChar *q = memrchr(in->base, '<', (size_t)(in->cur - in->base));
+    if (!q)
+        return 0;
+    size_t nl = strlen(name);
+    if ((size_t)(in->cur - q) < nl + 1)
+        return 0;
+    for (size_t k = 0; k < nl; k++)
+        if (lower(q[1 + k]) != (xmlChar)name[k])
+            return 0;
+    xmlChar c = q[1 + nl];
+    return c == '>' || c == '/' || is_blank(c);
+}
+#endif
 
 /* The same trick for the first text run of an element (mostly the indentation after
  * `<div>` and the opening words of paragraphs): libxml2 2.9's htmlParseCharData also
  * reads it one character at a time (with xmlNextChar, 36 % of all instructions before
  * this). When the start tag has just been read (cursor on its '>'), the run up to the
- * next '<' is handed to sax_text directly and the '>' moved to the run's last byte, as
+ * next '<' is handed to the builder directly and the '>' moved to the run's last byte, as
  * long as libxml2 would have delivered exactly those bytes: no '&' (entities), no byte
  * it rejects or rewrites (controls, NUL, CR, U+FFFE/U+FFFF), not inside <html>/<head>
- * (where text opens an implied <p>), not for empty elements (closed right after '>'). */
-static void take_first_text(builder *b, const char *name)
+ * (where text opens an implied <p>), not for empty elements (closed right after '>').
+ * Then the start tag that follows is slimmed. own_tag: the cursor is known to be on this
+ * element's own '>' (its attributes came through slim_start_tag). */
+static void take_first_text(builder *b, const char *name, int own_tag)
 {
 #if LIBXML_VERSION >= 20900 && LIBXML_VERSION < 21100
     xmlParserInputPtr in = b->ctxt->input;
     if (!in || !in->cur || !in->end || !in->base || *in->cur != '>' || !b->ctxt->name ||
-        strcmp((const char *)b->ctxt->name, name) != 0 || !strcmp(name, "html") ||
-        !strcmp(name, "head"))
+        strcmp((const char *)b->ctxt->name, name) != 0)
         return;
     if (in->base >= b->own && in->base < b->own + b->own_len)
         return;
-    const htmlElemDesc *info = htmlTagLookup((const xmlChar *)name);
-    if (info && info->empty)
+    /* <script type=application/ld+json>: the run is script text, no tag follows */
+    /* implied <body>/<p> are started with the cursor on another tag's '>' */
+    if (!own_tag && !closes_start_tag(in, name))
         return;
-    const xmlChar *s = in->cur + 1, *p = plain_run(s, in->end);
-    if (!p)
-        return;
-    sax_text(b, s, (int)(p - s));
-    ((xmlChar *)p)[-1] = '>';
-    in->cur = p - 1;
+    int raw = !strcmp(name, "script");
+    const xmlChar *s = in->cur + 1;
+    if (strcmp(name, "html") != 0 && strcmp(name, "head") != 0) {
+        const htmlElemDesc *info = htmlTagLookup((const xmlChar *)name);
+        const xmlChar *p = info && info->empty ? NULL : plain_run(s, in->end);
+        if (p) {
+            add_text(b, s, (int)(p - s));
+            ((xmlChar *)p)[-1] = '>';
+            in->cur = p - 1;
+            s = p;
+        }
+    }
+    if (!raw && s < in->end && *s == '<')
+        slim_start_tag(b, s, 1);
 #else
     (void)b;
     (void)name;
+    (void)own_tag;
 #endif
 }
 
@@ -292,7 +522,8 @@ static const xmlChar *plain_run(const xmlChar *s, const xmlChar *end)
  * and indentation between blocks). Only when this call is the one htmlParseEndTag makes
  * for the tag written just before the cursor ("</name>" — not one of the implied closes
  * it or a start tag makes first, whose text would belong elsewhere), and the parent that
- * receives the text is not <html>/<head>. Nothing is written: the cursor is past '>'. */
+ * receives the text is not <html>/<head>. Nothing is written: the cursor is past '>'.
+ * Then the start tag that follows is slimmed. */
 static void take_next_text(builder *b, const char *name)
 {
 #if LIBXML_VERSION >= 20900 && LIBXML_VERSION < 21100
@@ -300,9 +531,6 @@ static void take_next_text(builder *b, const char *name)
     xmlParserInputPtr in = ctxt->input;
     if (!in || !in->cur || !in->end || !in->base || ctxt->nameNr < 2 || !ctxt->name ||
         strcmp((const char *)ctxt->name, name) != 0)
-        return;
-    const char *parent = (const char *)ctxt->nameTab[ctxt->nameNr - 2];
-    if (!parent || !strcmp(parent, "html") || !strcmp(parent, "head"))
         return;
     if (in->base >= b->own && in->base < b->own + b->own_len)
         return;
@@ -316,22 +544,57 @@ static void take_next_text(builder *b, const char *name)
     if (q - in->base < (ptrdiff_t)(nl + 2))
         return;
     q -= nl;
-    for (size_t k = 0; k < nl; k++) {
-        xmlChar c = q[k];
-        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (xmlChar)name[k])
+    for (size_t k = 0; k < nl; k++)
+        if (lower(q[k]) != (xmlChar)name[k])
             return;
-    }
     if (q[-1] != '/' || q[-2] != '<')
         return;
-    const xmlChar *p = plain_run(in->cur, in->end);
-    if (!p)
-        return;
-    sax_text(b, in->cur, (int)(p - in->cur));
-    in->cur = p;
+    const char *parent = (const char *)ctxt->nameTab[ctxt->nameNr - 2];
+    if (parent && strcmp(parent, "html") != 0 && strcmp(parent, "head") != 0) {
+        const xmlChar *p = plain_run(in->cur, in->end);
+        if (p) {
+            add_text(b, in->cur, (int)(p - in->cur));
+            in->cur = p;
+        }
+    }
+    if (in->cur < in->end && *in->cur == '<')
+        slim_start_tag(b, in->cur, 0);
 #else
     (void)b;
     (void)name;
 #endif
+}
+
+/* After text libxml2 delivered itself, the content loop goes on at the cursor: a start
+ * tag there is slimmed (not inside <script>/<style>, whose text may hold '<' + letter). */
+static void slim_after_text(builder *b)
+{
+#if LIBXML_VERSION >= 20900 && LIBXML_VERSION < 21100
+    htmlParserCtxtPtr ctxt = b->ctxt;
+    xmlParserInputPtr in = ctxt->input;
+    if (!in || !in->cur || !in->end || !in->base || in->end - in->cur < 2 ||
+        in->cur[0] != '<' || !is_alpha(in->cur[1]) || !ctxt->name ||
+        !strcmp((const char *)ctxt->name, "script") || !strcmp((const char *)ctxt->name, "style"))
+        return;
+    if (in->base >= b->own && in->base < b->own + b->own_len)
+        return;
+    slim_start_tag(b, in->cur, 0);
+#else
+    (void)b;
+#endif
+}
+
+/* The attributes slim_start_tag kept for this startElement call, if it is theirs. */
+static int take_stash(builder *b, const char *name, tm_hattr **attrs, uint16_t *n)
+{
+    xmlParserInputPtr in = b->ctxt->input;
+    if (!b->st_valid || !in || !in->cur || !in->base || in_pos(in, in->cur) != b->st_end ||
+        strcmp(b->st_name, name) != 0)
+        return 0;
+    b->st_valid = 0;
+    *attrs = b->st_attrs;
+    *n = b->st_n;
+    return 1;
 }
 
 static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
@@ -354,25 +617,31 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     tm_hnode *n = new_node(b, tag);
     if (!n)
         return;
-    if (atts) {
-        uint16_t k = 0;
-        int ids[64];
+    tm_hattr *st = NULL;
+    uint16_t ns = 0;
+    int own_tag = take_stash(b, nm, &st, &ns);
+    uint16_t k = 0;
+    int ids[64];
+    if (atts)
         for (size_t i = 0; atts[i] && k < 64; i += 2)
             if ((ids[k] = attr_id((const char *)atts[i])) != 0)
                 k++;
-        if (k) {
-            n->attrs = tm_arena_alloc(b->a, k * sizeof *n->attrs);
-            if (n->attrs) {
-                uint16_t j = 0;
-                for (size_t i = 0; atts[i] && j < k; i += 2) {
-                    if (!attr_id((const char *)atts[i]))
-                        continue;
-                    const char *v = atts[i + 1] ? (const char *)atts[i + 1] : "";
-                    n->attrs[n->n_attrs].id = (uint8_t)ids[j++];
-                    n->attrs[n->n_attrs].value = tm_arena_strndup(b->a, v, strlen(v));
-                    if (n->attrs[n->n_attrs].value)
-                        n->n_attrs++;
-                }
+    if (k + ns) {
+        n->attrs = tm_arena_alloc(b->a, (size_t)(k + ns) * sizeof *n->attrs);
+        if (n->attrs) {
+            /* slim_start_tag leaves no attribute twice, so the order does not matter */
+            if (ns)
+                memcpy(n->attrs, st, ns * sizeof *st);
+            n->n_attrs = ns;
+            uint16_t j = 0;
+            for (size_t i = 0; k && atts[i] && j < k; i += 2) {
+                if (!attr_id((const char *)atts[i]))
+                    continue;
+                const char *v = atts[i + 1] ? (const char *)atts[i + 1] : "";
+                n->attrs[n->n_attrs].id = (uint8_t)ids[j++];
+                n->attrs[n->n_attrs].value = tm_arena_strndup(b->a, v, strlen(v));
+                if (n->attrs[n->n_attrs].value)
+                    n->n_attrs++;
             }
         }
     }
@@ -387,7 +656,7 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     if (b->skip_text)
         skip_raw_text(b, nm);
     else
-        take_first_text(b, nm);
+        take_first_text(b, nm, own_tag);
 }
 
 static void sax_end(void *ctx, const xmlChar *name)
@@ -407,9 +676,8 @@ static void sax_end(void *ctx, const xmlChar *name)
     take_next_text(b, (const char *)name);
 }
 
-static void sax_text(void *ctx, const xmlChar *ch, int len)
+static void add_text(builder *b, const xmlChar *ch, int len)
 {
-    builder *b = ctx;
     if (b->skip_text || len <= 0)
         return;
     if (b->pending_break) {
@@ -420,6 +688,13 @@ static void sax_text(void *ctx, const xmlChar *ch, int len)
         b->nomem = 1;
         xmlStopParser(b->ctxt);
     }
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+    builder *b = ctx;
+    add_text(b, ch, len);
+    slim_after_text(b);
 }
 
 /* ---- charset */
@@ -701,6 +976,7 @@ tamis_status tm_html_parse(tm_arena *a, const uint8_t *bytes, size_t n, const ch
     b.max_depth = lim->max_depth ? lim->max_depth : 512;
     b.budget = lim->max_seconds;
     tm_buf_init(&b.text);
+    tm_buf_init(&b.scratch);
     clock_gettime(CLOCK_MONOTONIC, &b.t0);
 
     htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(u, (int)len);
@@ -733,5 +1009,6 @@ tamis_status tm_html_parse(tm_arena *a, const uint8_t *bytes, size_t n, const ch
     flush_text(&b);
     htmlFreeParserCtxt(ctxt);
     tm_buf_free(&b.text);
+    tm_buf_free(&b.scratch);
     return b.nomem ? TAMIS_ERR_NOMEM : TAMIS_OK;
 }
