@@ -311,7 +311,7 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
             letters += c >= 0xC0;
         }
         high += (uint32_t)(p - st);
-        if (cp >= 0x0E00 && !out->nospace && tm_is_nospace_script(cp))
+        if (!out->nospace && cl_is_nospace(cp))
             out->nospace = true;
         if (cl_is_letter(ct, cp) || cl_is_digit(ct, cp)) {
             if (!inword) {

@@ -189,7 +189,7 @@ static void nospace_run(cl_line *l, const char **pp, const char *end)
     size_t run = 1;
     while (p < end && (unsigned char)*p >= 0xE0) {
         const char *q = p;
-        if (!tm_is_nospace_script(cl_utf8_next(&q, end)))
+        if (!cl_is_nospace(cl_utf8_next(&q, end)))
             break;
         p = q;
         run++;
@@ -248,7 +248,7 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
             }
         } else {
             int32_t cp = cl_utf8_next(&p, end);
-            if (cp >= 0x0E00 && tm_is_nospace_script(cp)) {
+            if (cl_is_nospace(cp)) {
                 nospace_run(l, &p, end);
                 pw = pjw = false;
                 continue;
@@ -292,7 +292,7 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
                 continue;
         } else {
             cp = cl_utf8_next(&p, end);
-            if (cp >= 0x0E00 && tm_is_nospace_script(cp)) {
+            if (cl_is_nospace(cp)) {
                 nospace_run(c->l, &p, end);
                 continue;
             }
@@ -313,7 +313,7 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
                 x = (unsigned char)*p++;
             else
                 x = cl_utf8_next(&p, end);
-            if (x >= 0x0E00 && tm_is_nospace_script(x)) {
+            if (cl_is_nospace(x)) {
                 p = cs;
                 break;
             }
@@ -325,7 +325,7 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
                 const char *q = p;
                 if (q < end) {
                     int32_t nx = (unsigned char)*q < 0x80 ? (unsigned char)*q++ : cl_utf8_next(&q, end);
-                    if (word_cp(c->ct, nx) && !(nx >= 0x0E00 && tm_is_nospace_script(nx))) {
+                    if (word_cp(c->ct, nx) && !cl_is_nospace(nx)) {
                         p = we = q;
                         continue;
                     }
