@@ -290,7 +290,7 @@ static void trim(const char **s, const char **e)
 static const char *find_sub(const char *s, const char *e, const char *needle)
 {
     size_t nn = strlen(needle);
-    const char *at = memmem(s, (size_t)(e - s), needle, nn);
+    const char *at = cl_memmem(s, (size_t)(e - s), needle, nn);
     return at;
 }
 

@@ -532,7 +532,7 @@ static bool is_url_line(const char *s, size_t n, uint32_t words)
         while (p < end && *p != ' ')
             p++;
         size_t wl = (size_t)(p - ws);
-        if (wl >= 5 && (memmem(ws, wl, "://", 3) || (wl > 4 && memcmp(ws, "www.", 4) == 0) ||
+        if (wl >= 5 && (cl_memmem(ws, wl, "://", 3) || (wl > 4 && memcmp(ws, "www.", 4) == 0) ||
                         (memchr(ws, '@', wl) && memchr(ws, '.', wl))))
             urlbytes += wl;
     }
@@ -999,7 +999,7 @@ static size_t find_anchor(const char *text, const cl_line *L, size_t n)
                                        " \xC2\xB7 ", " \xC2\xBB ", NULL};
     for (int k = 0; seps[k]; k++) {
         size_t sl = strlen(seps[k]);
-        for (const char *q = fs; nc < 16 && (q = memmem(q, (size_t)(fe - q), seps[k], sl)); q += sl)
+        for (const char *q = fs; nc < 16 && (q = cl_memmem(q, (size_t)(fe - q), seps[k], sl)); q += sl)
             if (q - fs >= 10)
                 cut[nc++] = (size_t)(q - fs);
     }
@@ -1153,7 +1153,7 @@ static tamis_status position_meta(tamis_doc *doc, const char *text, cl_line *L, 
             for (int i = 0; seps[i]; i++) {
                 const char *at = NULL, *q = fs;
                 size_t sl = strlen(seps[i]);
-                while ((q = memmem(q, (size_t)(fe - q), seps[i], sl)))
+                while ((q = cl_memmem(q, (size_t)(fe - q), seps[i], sl)))
                     at = q, q += sl;
                 if (!at)
                     continue;
