@@ -29,9 +29,10 @@ typedef struct tm_cld2_out {
 } tm_cld2_out;
 
 /* Detects s[0..n) (must be valid UTF-8; n <= INT_MAX). best_effort: CLD2's
- * kCLDFlagBestEffort, which answers on short text instead of "unknown". Returns 0, or -1
+ * kCLDFlagBestEffort, which answers on short text instead of "unknown". clean: s comes
+ * from tm_script_clean, so CLD2's interchange-validity check is skipped. Returns 0, or -1
  * if CLD2 rejected the input (then out->n == 0). */
-int tm_cld2_detect(const char *s, size_t n, bool best_effort, tm_cld2_out *out);
+int tm_cld2_detect(const char *s, size_t n, bool best_effort, bool clean, tm_cld2_out *out);
 /* True when CLD2's full tables are active (a language only they know is detected): on
  * Debian they load only when libcld2_full is linked with --no-as-needed. */
 bool tm_cld2_full_tables(void);
@@ -89,6 +90,13 @@ typedef enum tm_script {
 /* Letters per script in s[0..n) (counts has TM_SCRIPT__COUNT slots, zeroed by the call).
  * Returns the total letter count. Invalid bytes count as nothing. */
 size_t tm_script_counts(const char *s, size_t n, size_t *counts);
+/* Copies s[0..n) to out (n + 1 bytes, NUL-terminated, *out_n bytes before the NUL) for the
+ * backends, counting letters per script on the way as tm_script_counts does: invalid
+ * UTF-8 and the code points CLD2 refuses as not "interchange-valid" (C0 controls but tab
+ * and newline, DEL, C1 controls, noncharacters) become one space each. */
+size_t tm_script_clean(const char *s, size_t n, char *out, size_t *out_n, size_t *counts);
+/* Builds the tables the two calls above use (they call it too; idempotent, thread-safe). */
+void tm_script_init(void);
 /* The dominant script of a count table (Hiragana/Katakana/Han mixes are reported as
  * TM_SCRIPT_HIRAGANA when kana make up >= 10 % of them: that is Japanese). */
 tm_script tm_script_dominant(const size_t *counts, size_t total);

@@ -47,10 +47,16 @@ static const struct {
  * reliably English is English, and it is the most common case on the web. */
 #define EN_CHECK_BELOW_BYTES 512
 
+/* strcmp behind a first-byte test: these lookups run for every text (callgrind). */
+static inline bool code_eq(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static bool in_list(const char *const *list, const char *code)
 {
     for (size_t i = 0; list[i]; i++)
-        if (strcmp(list[i], code) == 0)
+        if (code_eq(list[i], code))
             return true;
     return false;
 }
@@ -58,7 +64,7 @@ static bool in_list(const char *const *list, const char *code)
 static float prior_of(const char *code)
 {
     for (size_t i = 0; i < sizeof priors / sizeof priors[0]; i++)
-        if (strcmp(priors[i].code, code) == 0)
+        if (code_eq(priors[i].code, code))
             return priors[i].w;
     return 1.0f;
 }
@@ -74,25 +80,34 @@ static void sort_guesses(tm_lang_guess *g, int n)
         }
 }
 
+/* Copies a NUL-terminated code into a tm_lang_guess code field, truncating. */
+static void copy_code(char *dst, const char *src)
+{
+    size_t i = 0;
+    for (; src[i] && i + 1 < sizeof((tm_lang_guess *)0)->code; i++)
+        dst[i] = src[i];
+    dst[i] = 0;
+}
+
 static void set_single(tm_lang_result *r, const char *code, float score)
 {
     r->n = 1;
-    snprintf(r->top[0].code, sizeof r->top[0].code, "%s", code);
+    copy_code(r->top[0].code, code);
     r->top[0].score = score;
 }
 
 /* Adds a (code, score) pair to a small candidate table, merging equal ISO codes. */
 static void cand_add(tm_lang_guess *c, int *n, int max, const char *iso, float v)
 {
-    if (strcmp(iso, "und") == 0)
+    if (code_eq(iso, "und"))
         return;
     for (int i = 0; i < *n; i++)
-        if (strcmp(c[i].code, iso) == 0) {
+        if (code_eq(c[i].code, iso)) {
             c[i].score += v;
             return;
         }
     if (*n < max) {
-        snprintf(c[*n].code, sizeof c[0].code, "%s", iso);
+        copy_code(c[*n].code, iso);
         c[*n].score = v;
         (*n)++;
     }
@@ -126,10 +141,18 @@ static void from_ft(const tm_lang_guess *g, int k, tm_lang_result *r)
     memcpy(r->top, c, sizeof(tm_lang_guess) * (size_t)r->n);
 }
 
-static void identify(const tm_lang_opts *o, const char *s, size_t n, tm_lang_result *r)
+static void identify(const tm_lang_opts *o, const char *s, size_t n, const size_t *given,
+                     tm_lang_result *r)
 {
-    size_t counts[TM_SCRIPT__COUNT];
-    size_t letters = tm_script_counts(s, n, counts);
+    size_t own[TM_SCRIPT__COUNT], letters = 0;
+    const size_t *counts = given;
+    if (given) {
+        for (int i = 0; i < TM_SCRIPT__COUNT; i++)
+            letters += given[i];
+    } else {
+        letters = tm_script_counts(s, n, own);
+        counts = own;
+    }
     r->letters = letters;
     r->script = tm_script_dominant(counts, letters);
     if (letters == 0) {
@@ -155,7 +178,7 @@ static void identify(const tm_lang_opts *o, const char *s, size_t n, tm_lang_res
     tm_cld2_out c;
     bool have_cld2 = false;
     if (o->backend != TM_LANG_BACKEND_FASTTEXT) {
-        have_cld2 = tm_cld2_detect(s, n, o->best_effort, &c) == 0 && c.n > 0;
+        have_cld2 = tm_cld2_detect(s, n, o->best_effort, true, &c) == 0 && c.n > 0;
         r->ran_cld2 = true;
     }
     if (o->backend == TM_LANG_BACKEND_CLD2) {
@@ -222,10 +245,11 @@ static void identify(const tm_lang_opts *o, const char *s, size_t n, tm_lang_res
     r->reliable = c.reliable || r->top[0].score >= 0.5f;
 }
 
-void tm_lang_identify(const tm_lang_opts *o, const char *s, size_t n, tm_lang_result *r)
+void tm_lang_identify(const tm_lang_opts *o, const char *s, size_t n, const size_t *counts,
+                      tm_lang_result *r)
 {
     memset(r, 0, sizeof *r);
-    identify(o, s, n, r);
+    identify(o, s, n, counts, r);
     /* fastText's probabilities go slightly above 1 on near-certain text (it sums
      * approximated logs: `fasttext predict-prob` prints 1.00006 for "een"); scores are
      * documented as 0..1. */

@@ -26,9 +26,12 @@ typedef struct tm_lang_result {
     bool ran_cld2, ran_fasttext;
 } tm_lang_result;
 
-/* Identifies the language of s[0..n), which must be valid UTF-8 without C0/C1 controls
- * (CLD2 refuses those: the stage cleans the text first). Thread-safe. */
-void tm_lang_identify(const tm_lang_opts *o, const char *s, size_t n, tm_lang_result *r);
+/* Identifies the language of s[0..n), which must be text as tm_script_clean leaves it
+ * (valid UTF-8 that CLD2 accepts; CLD2's own check is skipped). counts: the text's letters per
+ * script when the caller has them already (tm_script_clean, tm_script_counts), else NULL.
+ * Thread-safe. */
+void tm_lang_identify(const tm_lang_opts *o, const char *s, size_t n, const size_t *counts,
+                      tm_lang_result *r);
 const char *tm_lang_backend_name(int backend);
 
 #endif

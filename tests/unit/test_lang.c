@@ -155,6 +155,34 @@ TEST(test_script_counts)
     CHECK_EQ_STR(tm_script_language(TM_SCRIPT_HANGUL), "ko");
 }
 
+TEST(test_script_clean)
+{
+    /* Long ASCII runs (the 8-byte path) with every letter boundary: @ [ ` { are not letters */
+    const char *t = "The quick brown fox jumps over the lazy dog 0123456789 @AZ[`az{ ok";
+    size_t c[TM_SCRIPT__COUNT], c2[TM_SCRIPT__COUNT], n = strlen(t), on;
+    char out[128];
+    CHECK_EQ_INT(tm_script_clean(t, n, out, &on, c), 41);
+    CHECK_EQ_INT(on, n);
+    CHECK_EQ_STR(out, t);
+    CHECK_EQ_INT(tm_script_counts(t, n, c2), 41);
+    CHECK_EQ_INT(c2[TM_SCRIPT_LATIN], 41);
+    /* What CLD2 refuses becomes one space per sequence: C0 (not \t \n), DEL, U+0092 (C1),
+     * U+FDD0 (noncharacter), invalid bytes (0xFF; an encoded surrogate is 3 invalid bytes);
+     * a literal U+FFFD, é, ж and 𝐀 (U+1D400, a letter outside the BMP) are kept. */
+    const char *b = "a\x01\tb\x7f\n\xc2\x92\xc3\xa9\xff\xef\xbf\xbd\xef\xb7\x90"
+                    "\xd0\xb6\xed\xa0\x80\xf0\x9d\x90\x80";
+    CHECK_EQ_INT(tm_script_clean(b, strlen(b), out, &on, c), 5);
+    CHECK_EQ_STR(out, "a \tb \n \xc3\xa9 \xef\xbf\xbd \xd0\xb6   \xf0\x9d\x90\x80");
+    CHECK_EQ_INT(on, strlen(out));
+    CHECK_EQ_INT(c[TM_SCRIPT_LATIN], 3);
+    CHECK_EQ_INT(c[TM_SCRIPT_CYRILLIC], 1);
+    CHECK_EQ_INT(c[TM_SCRIPT_OTHER], 1);
+    CHECK_EQ_INT(tm_script_counts(b, strlen(b), c2), 5);
+    /* a truncated sequence at the end is invalid too */
+    CHECK_EQ_INT(tm_script_clean("ab\xd0", 3, out, &on, c), 2);
+    CHECK_EQ_STR(out, "ab ");
+}
+
 TEST(test_iso_mapping)
 {
     char o[12];
@@ -304,6 +332,7 @@ int main(void)
     RUN(test_cld2_full_tables);
     RUN(test_top3_score_script);
     RUN(test_script_counts);
+    RUN(test_script_clean);
     RUN(test_iso_mapping);
     RUN(test_mixed_paragraphs);
     RUN(test_bad_input);
