@@ -99,6 +99,7 @@ typedef struct tm_dd_scratch {
     uint64_t *sig;
     uint32_t *sh;
     size_t cap_sh;
+    struct tm_dd_cpcache *cpc; /* normalised non-ASCII code points (tm_minhash.c) */
 } tm_dd_scratch;
 void tm_dd_scratch_free(tm_dd_scratch *s);
 

@@ -5,6 +5,13 @@
 
 #include <limits.h>
 #include <stdlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+/* xxHash's header-only mode: XXH3 on a 5-15 byte word is a few dozen instructions, and the
+ * call into libxxhash's dispatcher cost as much again (8 % of signature time). Same
+ * algorithm, same values. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 /* splitmix64: expands the user seed into permutation coefficients. */
@@ -88,6 +95,7 @@ void tm_dd_scratch_free(tm_dd_scratch *s)
     tm_free(s->words);
     tm_free(s->sig);
     tm_free(s->sh);
+    tm_free(s->cpc);
     memset(s, 0, sizeof *s);
 }
 
@@ -145,7 +153,76 @@ static const char *digit_run(const char *p, const char *end)
     return p;
 }
 
+/* Copies the run of ASCII letters at p (at least one), lowercased, to *w (which has room
+ * for the run plus 16 bytes); returns the run's end. SSE2 takes 16 bytes a step: (c | 0x20)
+ * is in a..z exactly for the letters, and the block is stored whole while only the run's
+ * part counts. The byte loop with a table (scan, then copy) was a third of the
+ * normaliser's instructions. */
+static inline const char *copy_letters(const char *p, const char *end, char **w)
+{
+    char *o = *w;
+#if defined(__SSE2__)
+    const __m128i lc = _mm_set1_epi8(0x20), off = _mm_set1_epi8((char)(0x80 - 'a')),
+                  lim = _mm_set1_epi8((char)(0x80 + 26));
+    while (end - p >= 16) {
+        __m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), lc);
+        /* (c | 0x20) - 'a' + 0x80 < 0x80 + 26 as signed bytes: a letter */
+        __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(v, off), lim);
+        unsigned mask = (unsigned)_mm_movemask_epi8(letter);
+        _mm_storeu_si128((__m128i *)(void *)o, v);
+        if (mask != 0xFFFF) {
+            unsigned run = (unsigned)__builtin_ctz(~mask);
+            *w = o + run;
+            return p + run;
+        }
+        p += 16;
+        o += 16;
+    }
+#endif
+    for (; p < end; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x80 || ascii_map[c] <= 1)
+            break;
+        *o++ = (char)ascii_map[c];
+    }
+    *w = o;
+    return p;
+}
+
+/* Direct-mapped cache of normalised non-ASCII code points, keyed by their (valid) UTF-8
+ * bytes: tm_normalize (utf8proc decomposition, case fold, category) on one code point costs
+ * ~600 instructions, a quarter of the signature time on neardup-dev, whose 3 % non-ASCII
+ * characters are mostly a few hundred distinct code points (accented letters, quotes,
+ * dashes). An entry holds what tm_normalize gives for the code point alone, which is what
+ * the uncached path appends, so the output is the same. */
+#define TM_CPC_BITS 11
+typedef struct tm_dd_cpent {
+    uint32_t key;   /* the code point's UTF-8 bytes, little-endian; 0 = empty slot */
+    uint8_t outlen; /* bytes of out */
+    uint8_t digit;  /* a digit (Nd/Nl/No): goes through the number rule instead */
+    char out[10];   /* tm_normalize's output; longer outputs are not cached */
+} tm_dd_cpent;
+struct tm_dd_cpcache {
+    tm_dd_cpent e[1u << TM_CPC_BITS];
+};
+
+/* Bytes of the UTF-8 sequence with lead byte c (0 for a byte that cannot start one). */
+static inline size_t u8_len(unsigned char c)
+{
+    return c >= 0xF0 ? (c <= 0xF4 ? 4 : 0) : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+}
+
+static tamis_status normalize(tm_buf *out, tm_buf *tmp, struct tm_dd_cpcache *cpc,
+                              const char *s, size_t n);
+
 tamis_status tm_dd_normalize(tm_buf *out, tm_buf *tmp, const char *s, size_t n)
+{
+    return normalize(out, tmp, NULL, s, n);
+}
+
+/* As tm_dd_normalize; cpc (may be NULL) caches the non-ASCII code points. */
+static tamis_status normalize(tm_buf *out, tm_buf *tmp, struct tm_dd_cpcache *cpc,
+                              const char *s, size_t n)
 {
     /* Same result as datatrove's simplify_text, in one pass: `\d+([.,]\d+)?` -> "0" (so
      * that "3.14" and "12" are both the token "0": per-digit zeroing would keep number
@@ -166,21 +243,17 @@ tamis_status tm_dd_normalize(tm_buf *out, tm_buf *tmp, const char *s, size_t n)
         if (c < 0x80) {
             uint8_t m = ascii_map[c];
             if (m > 1) {
-                /* a run of ASCII letters: one capacity check, then a tight copy */
-                const char *q = p + 1;
-                while (q < end && (unsigned char)*q < 0x80 && ascii_map[(unsigned char)*q] > 1)
-                    q++;
-                size_t run = (size_t)(q - p);
-                if (out->len + run + 2 > out->cap &&
-                    (st = tm_buf_reserve(out, run + 2)) != TAMIS_OK)
+                /* A run of ASCII letters: one capacity check (room for the rest of the
+                 * input and a 16-byte store), then copied lowercased in one pass. */
+                size_t room = (size_t)(end - p) + 18;
+                if (out->cap - out->len < room && (st = tm_buf_reserve(out, room)) != TAMIS_OK)
                     return st;
                 char *w = out->data + out->len;
                 if (o.pending) {
                     *w++ = ' ';
                     o.pending = false;
                 }
-                for (; p < q; p++)
-                    *w++ = (char)ascii_map[(unsigned char)*p];
+                p = copy_letters(p, end, &w);
                 out->len = (size_t)(w - out->data);
                 o.any = true;
             } else if (m == 0) {
@@ -192,9 +265,35 @@ tamis_status tm_dd_normalize(tm_buf *out, tm_buf *tmp, const char *s, size_t n)
             continue;
         }
         {
-            const char *cs = p;
+            const char *cs = p, *nb;
+            size_t nbytes;
+            tm_dd_cpent *ce = NULL;
+            if (cpc && (nbytes = u8_len(c)) != 0 && nbytes <= (size_t)(end - p)) {
+                uint32_t key = 0;
+                memcpy(&key, p, nbytes);
+                ce = &cpc->e[(key * 0x9E3779B1u) >> (32 - TM_CPC_BITS)];
+                if (ce->key == key) {
+                    if (ce->digit)
+                        goto number;
+                    p += nbytes;
+                    nb = ce->out;
+                    nbytes = ce->outlen;
+                    goto append;
+                }
+                /* a miss: the slot is refilled below, or emptied if the bytes are not
+                 * valid UTF-8 */
+                ce->key = key;
+                ce->outlen = 0;
+                ce->digit = 0;
+            }
             int32_t cp = tm_utf8_next(&p, end);
+            if (ce && (size_t)(p - cs) != u8_len(c)) { /* invalid sequence: not cached */
+                ce->key = 0;
+                ce = NULL;
+            }
             if (tm_is_digit(cp)) {
+                if (ce)
+                    ce->digit = 1;
                 p = cs;
                 goto number;
             }
@@ -202,13 +301,28 @@ tamis_status tm_dd_normalize(tm_buf *out, tm_buf *tmp, const char *s, size_t n)
             st = tm_normalize(tmp, cs, (size_t)(p - cs),
                               TM_NORM_CASEFOLD | TM_NORM_STRIP_ACCENTS | TM_NORM_DIGITS_ZERO |
                                   TM_NORM_PUNCT_SPACE);
-            if (st != TAMIS_OK)
+            if (st != TAMIS_OK) {
+                if (ce)
+                    ce->key = 0;
                 return st;
-            for (size_t i = 0; i < tmp->len; i++) {
-                if (tmp->data[i] == ' ')
+            }
+            if (ce) {
+                if (tmp->len <= sizeof ce->out) {
+                    if (tmp->len)
+                        memcpy(ce->out, tmp->data, tmp->len);
+                    ce->outlen = (uint8_t)tmp->len;
+                } else {
+                    ce->key = 0;
+                }
+            }
+            nb = tmp->data;
+            nbytes = tmp->len;
+        append:
+            for (size_t i = 0; i < nbytes; i++) {
+                if (nb[i] == ' ')
                     n_space(&o);
                 else
-                    n_byte(&o, tmp->data[i]);
+                    n_byte(&o, nb[i]);
             }
             continue;
         }
@@ -257,10 +371,11 @@ typedef struct word_ctx {
     bool oom;
 } word_ctx;
 
-static void on_word(void *vctx, const char *w, size_t len)
+/* Appends the hash of word w (inlined into the ASCII path: the call through tm_words's
+ * callback cost as much as the hash of a short word). */
+static inline void push_word(word_ctx *c, const char *w, size_t len)
 {
-    word_ctx *c = vctx;
-    if (c->n == c->s->cap_words) {
+    if (TM_UNLIKELY(c->n == c->s->cap_words)) {
         size_t cap = c->s->cap_words ? c->s->cap_words * 2 : 1024;
         uint64_t *nw = tm_realloc(c->s->words, cap * sizeof *nw);
         if (!nw) {
@@ -273,42 +388,114 @@ static void on_word(void *vctx, const char *w, size_t len)
     c->s->words[c->n++] = XXH3_64bits(w, len);
 }
 
-static int cmp_u32(const void *a, const void *b)
+static void on_word(void *vctx, const char *w, size_t len) { push_word(vctx, w, len); }
+
+/* One token of the normalised text: hashed as one word when it is ASCII, else split by
+ * tm_words (ICU word break for Han, Thai, ...; format characters). */
+static inline void on_token(word_ctx *wc, const char *t, const char *te, bool non_ascii)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+    if (non_ascii)
+        tm_words(t, (size_t)(te - t), on_word, wc);
+    else
+        push_word(wc, t, (size_t)(te - t));
 }
 
-/* LSD radix sort of 32-bit keys, 4 passes of 8 bits: qsort took a third of the signature
- * time on news-length texts. */
-static void sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
+/* Splits the normalised text at its spaces into tokens (on_token). It takes 16 bytes a
+ * step with SSE2 (baseline on x86-64): one compare finds the spaces and the byte's top
+ * bit the non-ASCII bytes; memchr per word plus a byte loop for the ASCII test cost 10 %
+ * of the signature time. */
+static void split_tokens(word_ctx *wc, const char *q, size_t n)
 {
-    if (n < 64) {
-        qsort(v, n, sizeof *v, cmp_u32);
-        return;
+    const char *qe = q + n, *ts = q;
+    bool na = false;
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(' ');
+    for (; qe - q >= 16; q += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+        unsigned spm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space));
+        unsigned him = (unsigned)_mm_movemask_epi8(v);
+        unsigned done = 0; /* bits of this block already in an emitted token */
+        while (spm) {
+            unsigned b = (unsigned)__builtin_ctz(spm);
+            unsigned below = (1u << b) - 1;
+            na |= (him & below & ~done) != 0;
+            on_token(wc, ts, q + b, na);
+            ts = q + b + 1;
+            na = false;
+            done = below | (1u << b);
+            spm &= spm - 1;
+        }
+        na |= (him & ~done) != 0;
     }
-    /* One counting pass for the 4 digits, then 4 scatter passes ping-ponging between v
-     * and tmp (even count: the result ends in v). */
-    size_t cnt[4][257];
-    memset(cnt, 0, sizeof cnt);
-    for (size_t i = 0; i < n; i++) {
-        uint32_t x = v[i];
-        cnt[0][(x & 0xFF) + 1]++;
-        cnt[1][((x >> 8) & 0xFF) + 1]++;
-        cnt[2][((x >> 16) & 0xFF) + 1]++;
-        cnt[3][(x >> 24) + 1]++;
+#endif
+    for (; q < qe; q++) {
+        if (*q == ' ') {
+            on_token(wc, ts, q, na);
+            ts = q + 1;
+            na = false;
+        } else {
+            na |= (unsigned char)*q >= 0x80;
+        }
     }
-    uint32_t *src = v, *dst = tmp;
-    for (int d = 0; d < 4; d++) {
-        size_t *c = cnt[d];
-        for (size_t i = 1; i <= 256; i++)
-            c[i] += c[i - 1];
-        int sh = 8 * d;
-        for (size_t i = 0; i < n; i++)
-            dst[c[(src[i] >> sh) & 0xFF]++] = src[i];
-        uint32_t *t = src;
-        src = dst;
-        dst = t;
+    if (ts < qe)
+        on_token(wc, ts, qe, na);
+}
+
+/* Sorts v[0..n) and removes repeats in place; returns the distinct count. tmp holds n
+ * values, cnt (1 << min(floor(log2 n), 20)) + 1. One counting pass on the top bits into
+ * about n/1.5 buckets, a scatter to tmp, then each bucket (one or two values on average:
+ * the values are hashes) insertion-sorted back into v, dropping repeats as it goes, so a
+ * text repeating a passage many times keeps its buckets small. The 4-pass LSD radix sort
+ * before it took twice the instructions on news-length texts, qsort six times. */
+static size_t sort_unique_u32(uint32_t *restrict v, uint32_t *restrict tmp,
+                              uint32_t *restrict cnt, size_t n)
+{
+    if (n < 2)
+        return n;
+    unsigned bits = 63u - (unsigned)__builtin_clzll((unsigned long long)n);
+    bits = bits > 20 ? 20 : bits;
+    size_t nb = (size_t)1 << bits;
+    unsigned shift = 32 - bits;
+    memset(cnt, 0, (nb + 1) * sizeof *cnt);
+    for (size_t i = 0; i < n; i++)
+        cnt[(v[i] >> shift) + 1]++;
+    for (size_t b = 1; b < nb; b++)
+        cnt[b] += cnt[b - 1];
+    for (size_t i = 0; i < n; i++) /* afterwards cnt[b] is the end of bucket b */
+        tmp[cnt[v[i] >> shift]++] = v[i];
+    size_t o = 0, i = 0;
+    for (size_t b = 0; b < nb; b++) {
+        size_t ob = o, e = cnt[b];
+        for (; i < e; i++) {
+            uint32_t x = tmp[i];
+            size_t j = o;
+            while (j > ob && v[j - 1] > x)
+                j--;
+            if (j > ob && v[j - 1] == x)
+                continue;
+            for (size_t m = o; m > j; m--)
+                v[m] = v[m - 1];
+            v[j] = x;
+            o++;
+        }
+    }
+    return o;
+}
+
+/* lo: XXH3 of the n word hashes; hi: a murmur3 finaliser of lo (the second hash of double
+ * hashing only needs to be a different mix; XXH3-128 here cost 8 % of signature time).
+ * Inlined so that the default 5-word length (40 bytes) is a constant for XXH3's
+ * length dispatch. */
+__attribute__((always_inline)) static inline void
+shingle_hashes(const uint64_t *words, size_t nsh, size_t bytes, uint64_t seed, uint64_t *sh64)
+{
+    for (size_t i = 0; i < nsh; i++) {
+        uint64_t lo = XXH3_64bits_withSeed(words + i, bytes, seed);
+        uint64_t hi = lo ^ 0x9E3779B97F4A7C15ull;
+        hi = (hi ^ (hi >> 33)) * 0xFF51AFD7ED558CCDull;
+        hi = (hi ^ (hi >> 33)) * 0xC4CEB9FE1A85EC53ull;
+        sh64[2 * i] = lo;
+        sh64[2 * i + 1] = hi ^ (hi >> 33);
     }
 }
 
@@ -333,72 +520,84 @@ static void sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
 #include <immintrin.h>
 #define TM_HAVE_AVX2_CLONE 1
 /* AVX2 has no unsigned 64-bit compare: values are kept biased by 2^63 (adding 2^63 flips
- * the top bit) and compared signed; the bias rides on the i*hi term for free. */
+ * the top bit) and compared signed; the bias rides on the i*hi term for free.
+ *
+ * The loop order keeps signature values in registers: for a block of up to 8 vectors
+ * (32 values) of sig, every shingle of a group of 64 goes through it, and each value costs
+ * xor, add, compare, blend plus the add that steps i*hi. Each shingle's running i*hi
+ * vector waits in a stack array between blocks. Shingles outer with sig loaded and
+ * stored for each (the earlier loop, two shingles at a time) took 1.6 times the
+ * instructions. */
+#define MH_GROUP 64
+typedef struct mh_lane {
+    __m256i t;    /* (i*hi + 2^63) for the 4 values of the next vector */
+    __m256i step; /* 4*hi */
+} mh_lane;
+
+/* One block of nv vectors (a constant after inlining: the arrays become registers). */
+__attribute__((target("avx2"), always_inline)) static inline void
+mh_block(int nv, const uint64_t *restrict b, const uint64_t *restrict sh, mh_lane *restrict ln,
+         size_t gn, uint64_t *restrict sig)
+{
+    __m256i S[8], B[8];
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; v++) {
+        S[v] = _mm256_loadu_si256((const __m256i *)(const void *)(sig + 4 * v));
+        B[v] = _mm256_loadu_si256((const __m256i *)(const void *)(b + 4 * v));
+    }
+    for (size_t j = 0; j < gn; j++) {
+        __m256i vlo = _mm256_set1_epi64x((long long)sh[2 * j]);
+        __m256i t = ln[j].t, step = ln[j].step;
+#pragma GCC unroll 8
+        for (int v = 0; v < nv; v++) {
+            __m256i x = _mm256_add_epi64(_mm256_xor_si256(vlo, B[v]), t);
+            S[v] = _mm256_blendv_epi8(S[v], x, _mm256_cmpgt_epi64(S[v], x));
+            t = _mm256_add_epi64(t, step);
+        }
+        ln[j].t = t;
+    }
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; v++)
+        _mm256_storeu_si256((__m256i *)(void *)(sig + 4 * v), S[v]);
+}
+
 __attribute__((target("avx2"))) static void minhash_avx2(const uint64_t *restrict b, uint32_t k,
                                                          const uint64_t *restrict sh, size_t n,
                                                          uint64_t *restrict sig)
 {
     const uint64_t bias = 0x8000000000000000ull;
     uint32_t k4 = k & ~3u;
-    for (uint32_t i = 0; i < k; i++)
+    mh_lane ln[MH_GROUP];
+    for (uint32_t i = 0; i < k4; i++)
         sig[i] = UINT64_MAX ^ bias;
-    /* Two shingles per pass over sig: their values meet in registers first, halving the
-     * loads and stores of sig and the loads of b. */
-    size_t j = 0;
-    for (; j + 1 < n; j += 2) {
-        uint64_t lo1 = sh[2 * j], hi1 = sh[2 * j + 1] | 1;
-        uint64_t lo2 = sh[2 * j + 2], hi2 = sh[2 * j + 3] | 1;
-        __m256i vlo1 = _mm256_set1_epi64x((long long)lo1);
-        __m256i vlo2 = _mm256_set1_epi64x((long long)lo2);
-        __m256i step1 = _mm256_set1_epi64x((long long)(4 * hi1));
-        __m256i step2 = _mm256_set1_epi64x((long long)(4 * hi2));
-        __m256i t1 = _mm256_set_epi64x((long long)(3 * hi1 + bias), (long long)(2 * hi1 + bias),
-                                       (long long)(hi1 + bias), (long long)bias);
-        __m256i t2 = _mm256_set_epi64x((long long)(3 * hi2 + bias), (long long)(2 * hi2 + bias),
-                                       (long long)(hi2 + bias), (long long)bias);
+    for (size_t g = 0; g < n; g += MH_GROUP) {
+        size_t gn = TM_MIN((size_t)MH_GROUP, n - g);
+        const uint64_t *gs = sh + 2 * g;
+        for (size_t j = 0; j < gn; j++) {
+            uint64_t hi = gs[2 * j + 1] | 1;
+            ln[j].t = _mm256_set_epi64x((long long)(3 * hi + bias), (long long)(2 * hi + bias),
+                                        (long long)(hi + bias), (long long)bias);
+            ln[j].step = _mm256_set1_epi64x((long long)(4 * hi));
+        }
         uint32_t i = 0;
-        for (; i < k4; i += 4) {
-            __m256i vb = _mm256_loadu_si256((const __m256i *)(const void *)(b + i));
-            __m256i v1 = _mm256_add_epi64(_mm256_xor_si256(vlo1, vb), t1);
-            __m256i v2 = _mm256_add_epi64(_mm256_xor_si256(vlo2, vb), t2);
-            __m256i m = _mm256_blendv_epi8(v1, v2, _mm256_cmpgt_epi64(v1, v2));
-            __m256i cur = _mm256_loadu_si256((const __m256i *)(void *)(sig + i));
-            __m256i gt = _mm256_cmpgt_epi64(cur, m);
-            _mm256_storeu_si256((__m256i *)(void *)(sig + i), _mm256_blendv_epi8(cur, m, gt));
-            t1 = _mm256_add_epi64(t1, step1);
-            t2 = _mm256_add_epi64(t2, step2);
-        }
-        for (; i < k; i++) {
-            uint64_t v1 = ((lo1 ^ b[i]) + (uint64_t)i * hi1) ^ bias;
-            uint64_t v2 = ((lo2 ^ b[i]) + (uint64_t)i * hi2) ^ bias;
-            int64_t m = (int64_t)v1 < (int64_t)v2 ? (int64_t)v1 : (int64_t)v2;
-            if (m < (int64_t)sig[i])
-                sig[i] = (uint64_t)m;
-        }
+        for (; i + 32 <= k4; i += 32)
+            mh_block(8, b + i, gs, ln, gn, sig + i);
+        for (; i + 16 <= k4; i += 16)
+            mh_block(4, b + i, gs, ln, gn, sig + i);
+        for (; i < k4; i += 4)
+            mh_block(1, b + i, gs, ln, gn, sig + i);
     }
-    for (; j < n; j++) {
-        uint64_t lo = sh[2 * j], hi = sh[2 * j + 1] | 1;
-        __m256i vlo = _mm256_set1_epi64x((long long)lo);
-        __m256i step = _mm256_set1_epi64x((long long)(4 * hi));
-        __m256i t = _mm256_set_epi64x((long long)(3 * hi + bias), (long long)(2 * hi + bias),
-                                      (long long)(hi + bias), (long long)bias);
-        uint32_t i = 0;
-        for (; i < k4; i += 4) {
-            __m256i vb = _mm256_loadu_si256((const __m256i *)(const void *)(b + i));
-            __m256i v = _mm256_add_epi64(_mm256_xor_si256(vlo, vb), t);
-            __m256i cur = _mm256_loadu_si256((const __m256i *)(void *)(sig + i));
-            __m256i gt = _mm256_cmpgt_epi64(cur, v);
-            _mm256_storeu_si256((__m256i *)(void *)(sig + i), _mm256_blendv_epi8(cur, v, gt));
-            t = _mm256_add_epi64(t, step);
-        }
-        for (; i < k; i++) {
-            uint64_t v = ((lo ^ b[i]) + (uint64_t)i * hi) ^ bias;
-            if ((int64_t)v < (int64_t)sig[i])
-                sig[i] = v;
-        }
-    }
-    for (uint32_t i = 0; i < k; i++)
+    for (uint32_t i = 0; i < k4; i++)
         sig[i] ^= bias;
+    /* the k % 4 last values, unbiased */
+    for (uint32_t i = k4; i < k; i++) {
+        uint64_t m = UINT64_MAX;
+        for (size_t j = 0; j < n; j++) {
+            uint64_t v = (sh[2 * j] ^ b[i]) + (uint64_t)i * (sh[2 * j + 1] | 1);
+            m = v < m ? v : m;
+        }
+        sig[i] = m;
+    }
 }
 #endif
 
@@ -426,7 +625,9 @@ tamis_status tm_dd_make_record(const tm_dd_hasher *h, tm_dd_scratch *s, const ch
                                const char *date, tm_buf *out)
 {
     const tm_dd_params *p = &h->p;
-    tamis_status st = tm_dd_normalize(&s->norm, &s->tmp, text, len);
+    if (!s->cpc && !(s->cpc = tm_calloc(1, sizeof *s->cpc)))
+        return TAMIS_ERR_NOMEM;
+    tamis_status st = normalize(&s->norm, &s->tmp, s->cpc, text, len);
     if (st != TAMIS_OK)
         return st;
     tm_dd_rec r;
@@ -441,33 +642,15 @@ tamis_status tm_dd_make_record(const tm_dd_hasher *h, tm_dd_scratch *s, const ch
         r.exact_hi = x.high64;
     }
     word_ctx wc = {s, 0, false};
-    /* The normalised text separates words by single spaces: split there, and hand only
-     * tokens with non-ASCII bytes to tm_words (it segments Han/Thai/... and splits at
-     * format characters); tm_words over the whole text ran at half the speed. */
-    const char *q = s->norm.data ? s->norm.data : "", *qe = q + s->norm.len;
-    while (q < qe) {
-        const char *sp = memchr(q, ' ', (size_t)(qe - q));
-        const char *te = sp ? sp : qe;
-        bool ascii = true;
-        for (const char *t = q; t < te; t++)
-            if ((unsigned char)*t >= 0x80) {
-                ascii = false;
-                break;
-            }
-        if (ascii)
-            on_word(&wc, q, (size_t)(te - q));
-        else
-            tm_words(q, (size_t)(te - q), on_word, &wc);
-        q = te + 1;
-    }
+    split_tokens(&wc, s->norm.data ? s->norm.data : "", s->norm.len);
     if (wc.oom)
         return TAMIS_ERR_NOMEM;
     r.n_words = (uint32_t)TM_MIN(wc.n, (size_t)UINT32_MAX);
     size_t nsh = wc.n >= p->ngram ? wc.n - p->ngram + 1 : 0;
     size_t n_sh_stored = 0;
     if (nsh) {
-        /* s->sh holds the 128-bit shingle hashes, then their 32-bit tops and the radix
-         * sort's scratch (2 * nsh u32 fit in 2 * nsh u64). */
+        /* s->sh holds the 128-bit shingle hashes, then their 32-bit tops and the
+         * sort's scratch. */
         if (s->cap_sh < nsh) {
             size_t cap = nsh + 256;
             uint32_t *n32 = tm_realloc(s->sh, cap * 2 * sizeof(uint64_t));
@@ -482,31 +665,21 @@ tamis_status tm_dd_make_record(const tm_dd_hasher *h, tm_dd_scratch *s, const ch
                 return TAMIS_ERR_NOMEM;
         }
         uint64_t *sh64 = (uint64_t *)(void *)s->sh;
-        for (size_t i = 0; i < nsh; i++) {
-            /* lo: XXH3 of the n word hashes; hi: a murmur3 finaliser of lo (the second
-             * hash of double hashing only needs to be a different mix; XXH3-128 here
-             * cost 8 % of signature time). */
-            uint64_t lo = XXH3_64bits_withSeed(s->words + i, p->ngram * sizeof(uint64_t),
-                                               p->seed);
-            uint64_t hi = lo ^ 0x9E3779B97F4A7C15ull;
-            hi = (hi ^ (hi >> 33)) * 0xFF51AFD7ED558CCDull;
-            hi = (hi ^ (hi >> 33)) * 0xC4CEB9FE1A85EC53ull;
-            sh64[2 * i] = lo;
-            sh64[2 * i + 1] = hi ^ (hi >> 33);
-        }
+        if (p->ngram == 5)
+            shingle_hashes(s->words, nsh, 5 * sizeof(uint64_t), p->seed, sh64);
+        else
+            shingle_hashes(s->words, nsh, p->ngram * sizeof(uint64_t), p->seed, sh64);
         /* Repeated shingles leave the minimum unchanged: no need to dedup first. */
         minhash(h->b, p->k, sh64, nsh, s->sig);
         /* The shingle set, as sorted distinct 32-bit tops of the low half (exact Jaccard
          * runs on them: collisions among a document's few thousand shingles are ~1e-4
          * likely and it halves the stored size). Written in place: sh32[i] lies below
-         * sh64[2i], which is read first. */
+         * sh64[2i], which is read first; the sort's scratch and counts then take the
+         * rest of sh64's 4 * nsh u32 (at most nsh + 1 counts). */
         uint32_t *sh32 = s->sh;
         for (size_t i = 0; i < nsh; i++)
             sh32[i] = (uint32_t)(sh64[2 * i] >> 32);
-        sort_u32(sh32, sh32 + nsh, nsh);
-        for (size_t i = 0; i < nsh; i++)
-            if (n_sh_stored == 0 || sh32[n_sh_stored - 1] != sh32[i])
-                sh32[n_sh_stored++] = sh32[i];
+        n_sh_stored = sort_unique_u32(sh32, sh32 + nsh, sh32 + 2 * nsh, nsh);
         r.n_shingles = (uint32_t)n_sh_stored;
         if (p->verify != TM_DD_VERIFY_EXACT)
             n_sh_stored = 0;
@@ -527,7 +700,6 @@ tamis_status tm_dd_make_record(const tm_dd_hasher *h, tm_dd_scratch *s, const ch
     if (st != TAMIS_OK)
         return st;
     char *w = out->data + out->len;
-    memset(w, 0, rec);
     memcpy(w, &r, sizeof r);
     size_t off = sizeof r;
     if (nsh) {
@@ -545,6 +717,8 @@ tamis_status tm_dd_make_record(const tm_dd_hasher *h, tm_dd_scratch *s, const ch
         off += n_sh_stored * 4;
     }
     memcpy(w + off, id, r.id_len);
+    off += r.id_len;
+    memset(w + off, 0, rec - off); /* the NUL and the padding */
     out->len += rec;
     return TAMIS_OK;
 }
