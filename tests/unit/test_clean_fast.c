@@ -2,7 +2,10 @@
  * give: inline UTF-8 decode/encode against tm_utf8_next/tm_utf8_put over every code point
  * and bad sequences, the U+0000..U+07FF class and lowercase tables against utf8proc, and
  * the stop-word lookup (SWAR lowercasing, bit filter in front of the map) against every
- * one-word entry of the real stop-word lists in data/stopwords. */
+ * one-word entry of the real stop-word lists in data/stopwords, also through the hashes
+ * the normaliser computes (from registers for short ASCII words); the inline no-space
+ * script test and short-needle search against tm_is_nospace_script and memmem; the
+ * normaliser's word offsets and character counts. */
 #include "tm_test.h"
 #include "common/tm_common.h"
 #include "common/tm_unicode.h"
@@ -103,6 +106,25 @@ static long check_list(const cl_lex *lx, const char *lang, long *words)
                 fprintf(stderr, "%s: '%s' not found\n", lang, up);
             bad++;
         }
+        /* The same word as a word of a normalised line, followed by eight more bytes (the
+         * normaliser's SWAR path) and at the end (its byte path): one word at its place,
+         * whose hash finds the same languages. */
+        for (int form = 0; form < 4; form++) {
+            char txt[600], nbuf[CL_NORM_BYTES(600)];
+            cl_nword nw[CL_NORM_WORDS(600)];
+            const char *wd = form & 1 ? up : line;
+            int k = form & 2 ? snprintf(txt, sizeof txt, "\xC2\xAB %s, ... \xC2\xBB", wd)
+                             : snprintf(txt, sizeof txt, "-- %s", wd);
+            cl_norm nl;
+            cl_normalize_into(lx, nbuf, nw, txt, (size_t)k, &nl);
+            const size_t o = 3; /* after "\xC2\xAB " or "-- " */
+            if (nl.nw != 1 || nw[0].ostart != o || nw[0].oend != o + n ||
+                cl_lex_stopmask_h(lx, nw[0].h, n) != cl_lex_stopmask(lx, wd, n)) {
+                if (bad < 5)
+                    fprintf(stderr, "%s: '%s' normalised apart\n", lang, txt);
+                bad++;
+            }
+        }
     }
     fclose(f);
     return bad;
@@ -137,10 +159,87 @@ TEST(stop_word_lookup_finds_every_list_word)
     cl_lex_free(lx);
 }
 
+TEST(nospace_test_and_short_search_match_the_library)
+{
+    long bad = 0;
+    for (int32_t cp = -1; cp <= 0x110000; cp++)
+        bad += cl_is_nospace(cp) != tm_is_nospace_script(cp);
+    CHECK_EQ_INT(bad, 0);
+    /* Every haystack of up to 7 bytes over a small alphabet, needles of 1 to 3 bytes. */
+    static const char alpha[] = {'a', ' ', '|', ':', '/'};
+    static const char *const needles[] = {"|", " | ", "://", "a ", "::", "a", NULL};
+    char h[8];
+    long searches = 0;
+    for (int len = 0; len <= 7; len++) {
+        long total = 1;
+        for (int i = 0; i < len; i++)
+            total *= 5;
+        for (long v = 0; v < total; v++) {
+            long x = v;
+            for (int i = 0; i < len; i++, x /= 5)
+                h[i] = alpha[x % 5];
+            for (int k = 0; needles[k]; k++, searches++)
+                bad += cl_memmem(h, (size_t)len, needles[k], strlen(needles[k])) !=
+                       memmem(h, (size_t)len, needles[k], strlen(needles[k]));
+        }
+    }
+    CHECK_EQ_INT(bad, 0);
+    CHECK(searches > 100000);
+}
+
+TEST(normaliser_words_offsets_and_counts)
+{
+    tamis_error err;
+    memset(&err, 0, sizeof err);
+    cl_lex *lx = cl_lex_load(tm_data_dir(), &err);
+    CHECK(lx != NULL);
+    if (!lx)
+        return;
+    char nbuf[CL_NORM_BYTES(64)];
+    cl_nword nw[CL_NORM_WORDS(64)];
+    cl_norm nl;
+    /* A label glued to the next word: the prefix ends inside a normalised word. */
+    const char *t1 = "Read alsoWashington, D.C.";
+    cl_normalize_into(lx, nbuf, nw, t1, strlen(t1), &nl);
+    CHECK_EQ_STR(nl.s, "read alsowashington d c");
+    CHECK_EQ_INT(nl.nw, 4);
+    CHECK_EQ_INT(cl_norm_orig(lx, &nl, t1, strlen(t1), 9), 9);   /* 'W' */
+    CHECK_EQ_INT(cl_norm_orig(lx, &nl, t1, strlen(t1), 4), 4);   /* the space */
+    CHECK_EQ_INT(cl_norm_orig(lx, &nl, t1, strlen(t1), 19), 19); /* the space after "," */
+    CHECK_EQ_INT(cl_norm_orig(lx, &nl, t1, strlen(t1), nl.n), strlen(t1));
+    /* Two-byte letters lowercased in place; a byte inside one maps to its start. */
+    const char *t2 = "Lire aussi : \xC3\x89ric";
+    cl_normalize_into(lx, nbuf, nw, t2, strlen(t2), &nl);
+    CHECK_EQ_STR(nl.s, "lire aussi \xC3\xA9ric");
+    CHECK_EQ_INT(cl_norm_orig(lx, &nl, t2, strlen(t2), 10), 10);
+    CHECK_EQ_INT(cl_norm_orig(lx, &nl, t2, strlen(t2), 11), 13);
+    CHECK_EQ_INT(cl_norm_orig(lx, &nl, t2, strlen(t2), 12), 13);
+    CHECK_EQ_INT(cl_norm_orig(lx, &nl, t2, strlen(t2), 13), 15);
+    CHECK_EQ_INT(nw[2].ostart, 13);
+    CHECK_EQ_INT(nw[2].oend, 18);
+    /* Counts: code points, ASCII digits, letters (ASCII ones and non-ASCII leads). */
+    const char *t3 = "\xC3\x89t\xC3\xA9 2024, 5 \xE2\x82\xAC";
+    cl_normalize_into(lx, nbuf, nw, t3, strlen(t3), &nl);
+    CHECK_EQ_INT(nl.chars, 13);
+    CHECK_EQ_INT(nl.digits, 5);
+    CHECK_EQ_INT(nl.letters, 4);
+    CHECK(!nl.ascii);
+    const char *t4 = "Abcdefghij 0123456789 x-y";
+    cl_normalize_into(lx, nbuf, nw, t4, strlen(t4), &nl);
+    CHECK_EQ_INT(nl.chars, 25);
+    CHECK_EQ_INT(nl.digits, 10);
+    CHECK_EQ_INT(nl.letters, 12);
+    CHECK(nl.ascii);
+    CHECK_EQ_INT(nl.nw, 4);
+    cl_lex_free(lx);
+}
+
 int main(void)
 {
     RUN(utf8_decode_encode_match_the_library);
     RUN(class_tables_match_utf8proc);
     RUN(stop_word_lookup_finds_every_list_word);
+    RUN(nospace_test_and_short_search_match_the_library);
+    RUN(normaliser_words_offsets_and_counts);
     TEST_MAIN_END();
 }
