@@ -44,12 +44,19 @@ TEST(utf8_decode_encode_match_the_library)
     }
 }
 
-TEST(class_tables_match_utf8proc)
+/* The stage's lexicon and stop-word map from the source tree's data/. */
+static cl_lex *load_lex(void)
 {
     tamis_error err;
     memset(&err, 0, sizeof err);
     cl_lex *lx = cl_lex_load(tm_data_dir(), &err);
     CHECK(lx != NULL);
+    return lx;
+}
+
+TEST(class_tables_match_utf8proc)
+{
+    cl_lex *lx = load_lex();
     if (!lx)
         return;
     const cl_cptab *t = cl_lex_cptab(lx);
@@ -132,10 +139,7 @@ static long check_list(const cl_lex *lx, const char *lang, long *words)
 
 TEST(stop_word_lookup_finds_every_list_word)
 {
-    tamis_error err;
-    memset(&err, 0, sizeof err);
-    cl_lex *lx = cl_lex_load(tm_data_dir(), &err);
-    CHECK(lx != NULL);
+    cl_lex *lx = load_lex();
     if (!lx)
         return;
     long words = 0, bad = 0;
@@ -189,10 +193,7 @@ TEST(nospace_test_and_short_search_match_the_library)
 
 TEST(normaliser_words_offsets_and_counts)
 {
-    tamis_error err;
-    memset(&err, 0, sizeof err);
-    cl_lex *lx = cl_lex_load(tm_data_dir(), &err);
-    CHECK(lx != NULL);
+    cl_lex *lx = load_lex();
     if (!lx)
         return;
     char nbuf[CL_NORM_BYTES(64)];
