@@ -44,10 +44,13 @@ typedef struct tm_ft tm_ft;
 /* Loads a supervised fastText model. NULL on failure, with a message in err. */
 tm_ft *tm_ft_load(const char *path, char *err, size_t errlen);
 void tm_ft_free(tm_ft *m);
-/* Top-k predictions for s[0..n) exactly as `fasttext predict-prob MODEL - k` prints them
- * for the same text put on one line (newlines become spaces). Codes are the labels
- * without "__label__". Thread-safe for one model. Returns the number of guesses (<= k). */
-int tm_ft_predict(const tm_ft *m, const char *s, size_t n, int k, tm_lang_guess *out);
+/* Top-k predictions for s[0..n) exactly as `fasttext predict-prob MODEL - k threshold`
+ * prints them for the same text put on one line (newlines become spaces): labels with a
+ * probability below threshold are left out (fastText then prunes its label tree early).
+ * Codes are the labels without "__label__". Thread-safe for one model. Returns the number
+ * of guesses (<= k). */
+int tm_ft_predict(const tm_ft *m, const char *s, size_t n, int k, float threshold,
+                  tm_lang_guess *out);
 /* 1 when predictions use the fast tokenizer that mirrors fastText's (see the .cc). */
 int tm_ft_is_fast(const tm_ft *m);
 

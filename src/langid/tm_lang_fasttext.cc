@@ -273,7 +273,8 @@ extern "C" tm_ft *tm_ft_load(const char *path, char *err, size_t errlen)
 
 extern "C" void tm_ft_free(tm_ft *m) { delete m; }
 
-extern "C" int tm_ft_predict(const tm_ft *m, const char *s, size_t n, int k, tm_lang_guess *out)
+extern "C" int tm_ft_predict(const tm_ft *m, const char *s, size_t n, int k, float threshold,
+                             tm_lang_guess *out)
 {
     thread_local std::string line;
     thread_local std::vector<int32_t> words, labels;
@@ -297,7 +298,7 @@ extern "C" int tm_ft_predict(const tm_ft *m, const char *s, size_t n, int k, tm_
             m->dict->getLine(in, words, labels);
         }
         preds.clear();
-        m->ft.predict(k, words, preds, 0.0);
+        m->ft.predict(k, words, preds, threshold);
         int got = 0;
         for (const auto &p : preds) {
             if (got >= k)

@@ -105,7 +105,7 @@ int main(void)
     ssize_t len;
     while (cli && (len = getline(&line, &cap, cli)) > 0 && i < n_texts) {
         tm_lang_guess g[3];
-        int k = tm_ft_predict(ft, texts[i], strlen(texts[i]), 3, g);
+        int k = tm_ft_predict(ft, texts[i], strlen(texts[i]), 3, 0.0f, g);
         char *p = line;
         int j = 0;
         bool ok = true;
