@@ -589,6 +589,20 @@ static tm_hnode *select_top(ctx *x)
         } else
             break;
     }
+    /* A short winner (a positively named snippet, a caption box) next to a container of
+     * far more real paragraphs: the paragraphs are the article. */
+    if (top->chars < 500) {
+        tm_hnode *alt = NULL;
+        for (size_t i = 0; i < x->n_cands; i++) {
+            tm_hnode *c = x->cands[i];
+            if (c->score >= 0.5 * top->score && link_density(c) < 0.3 && !is_ancestor(c, top) &&
+                !is_ancestor(top, c) && c->pchars >= 2 * top->pchars + 300 &&
+                (!alt || c->pchars > alt->pchars || (c->pchars == alt->pchars && c->score > alt->score)))
+                alt = c;
+        }
+        if (alt)
+            top = alt;
+    }
     /* An only child carries no more than its parent. */
     while (top->parent && top->parent->tag != TM_T_BODY && top->parent != x->h->root &&
            top->parent->chars <= top->chars + 10 && top->parent->tag != TM_T_HTML)

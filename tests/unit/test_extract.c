@@ -232,6 +232,31 @@ TEST(content_lede)
     tamis_doc_free(d);
 }
 
+/* A short winner (a positively named box, 222 characters) does not hide a container of
+ * far more real paragraphs elsewhere on the page (746 characters, more than 2 x 222 + 300,
+ * scoring more than half the winner). */
+TEST(content_short_winner)
+{
+    tamis_doc *d = run_around(
+        "<html><body><div class=\"top-area\"><h2>Energy from gas</h2>"
+        "<div class=\"post-text\"><p>Energy from gas, explained in three minutes, with "
+        "figures, sources, and a map, by our team of three reporters, who spent a week on "
+        "the road, talking to engineers, farmers, and mayors, and who answer your questions, "
+        "every Friday, in a live chat, for free, for everyone.</p></div>"
+        "<a href=\"/gas\">Read more about gas</a></div>"
+        "<div class=\"container\"><div class=\"col\"><p>The committee agreed after a long "
+        "debate and the chair thanked everyone for their patience during the many hours of "
+        "the meeting in the old hall.</p>",
+        "<p>Councillors from all parties said the hearing will be streamed live so that the "
+        "public can follow every word of it from home or from the library downtown.</p>"
+        "<p>The draft runs to eighty pages and is online while printed copies in large type "
+        "are available at the library and the town hall and in both of the post offices.</p>"
+        "</div></div></body></html>");
+    CHECK(strstr(text(d), "The committee met on Tuesday") != NULL);
+    CHECK(strstr(text(d), "Councillors from all parties") != NULL);
+    tamis_doc_free(d);
+}
+
 TEST(markdown_format)
 {
     const char *page =
@@ -401,6 +426,7 @@ int main(void)
     RUN(boilerplate_removed);
     RUN(content_widgets);
     RUN(content_lede);
+    RUN(content_short_winner);
     RUN(markdown_format);
     RUN(charset_windows_1251);
     RUN(limits_and_outcomes);
