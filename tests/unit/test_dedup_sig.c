@@ -263,6 +263,90 @@ TEST(test_against_reference)
     tm_buf_free(&t);
 }
 
+/* datatrove's simplify_text on ASCII, written plainly: a number `\d+([.,]\d+)?` becomes
+ * '0' (part of the token it touches), letters are lowercased, everything else separates;
+ * single spaces, no spaces at the ends. */
+static void ref_normalize_ascii(const char *s, size_t n, tm_buf *out)
+{
+    int pending = 0;
+    tm_buf_clear(out);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        int digit = c >= '0' && c <= '9', letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+        if (!digit && !letter) {
+            pending = out->len > 0;
+            i++;
+            continue;
+        }
+        if (pending)
+            tm_buf_append(out, " ", 1);
+        pending = 0;
+        if (letter) {
+            char l = (char)(c | 0x20);
+            tm_buf_append(out, &l, 1);
+            i++;
+            continue;
+        }
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i + 1 < n && (s[i] == '.' || s[i] == ',') && s[i + 1] >= '0' && s[i + 1] <= '9')
+            for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+                ;
+        tm_buf_append(out, "0", 1);
+    }
+}
+
+/* The ASCII fast paths (16-byte blocks of letters and single separators) against the plain
+ * normaliser above, on 3,000 random texts of words, numbers, punctuation runs and controls,
+ * and on the edges of a block (a separator as its last byte, runs of 15 to 17 letters). */
+TEST(test_normalize_ascii)
+{
+    static const char alpha[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    static const char sep[] = " ,.;:!?-'\"()[]{}/@#$%^&*_+=<>|~`\t\n\r\x01\x7f";
+    tm_buf t, got, want, tmp;
+    tm_buf_init(&t);
+    tm_buf_init(&got);
+    tm_buf_init(&want);
+    tm_buf_init(&tmp);
+    uint32_t st = 3;
+    size_t bad = 0, bytes = 0;
+    for (int k = 0; k < 3000; k++) {
+        tm_buf_clear(&t);
+        size_t len = rnd(&st) % 300;
+        while (t.len < len) {
+            uint32_t r = rnd(&st) % 10;
+            size_t l = 1 + rnd(&st) % (r < 2 ? 18 : 7);
+            for (size_t j = 0; j < l; j++) {
+                char c = r < 6   ? alpha[rnd(&st) % 52]
+                         : r < 8 ? sep[rnd(&st) % (sizeof sep - 1)]
+                                 : (char)('0' + rnd(&st) % 10);
+                tm_buf_append(&t, &c, 1);
+            }
+            if (rnd(&st) % 3)
+                tm_buf_append(&t, rnd(&st) % 4 ? " " : (rnd(&st) % 2 ? "." : ","), 1);
+        }
+        ref_normalize_ascii(t.data, t.len, &want);
+        CHECK(tm_dd_normalize(&got, &tmp, t.data, t.len) == TAMIS_OK);
+        bytes += t.len;
+        if (got.len != want.len || (want.len && memcmp(got.data, want.data, want.len))) {
+            if (!bad++)
+                fprintf(stderr, "in:   %.*s\ngot:  %.*s\nwant: %.*s\n", (int)t.len, t.data,
+                        (int)got.len, got.data, (int)want.len, want.data);
+        }
+    }
+    CHECK_EQ_INT(bad, 0);
+    CHECK(bytes > 400000);
+    const char *in = "abcdefghijklmno,pqrstuvwxyzabcdef gh  Abcdefghijklmnopq.rs 12,5x "
+                     "aaaaaaaaaaaaaaa b";
+    CHECK(tm_dd_normalize(&got, &tmp, in, strlen(in)) == TAMIS_OK);
+    CHECK_EQ_STR(got.data, "abcdefghijklmno pqrstuvwxyzabcdef gh abcdefghijklmnopq rs 0x "
+                           "aaaaaaaaaaaaaaa b");
+    tm_buf_free(&t);
+    tm_buf_free(&got);
+    tm_buf_free(&want);
+    tm_buf_free(&tmp);
+}
+
 /* More than 2^20 shingles (the sort's bucket count stops growing there) with repeats: a
  * passage of 50,000 words three times, then 1,000,000 words from a small vocabulary. */
 TEST(test_large_text)
@@ -345,6 +429,7 @@ int main(void)
 {
     (void)trun; /* the shared test helpers this file does not need */
     (void)tres_free;
+    RUN(test_normalize_ascii);
     RUN(test_against_reference);
     RUN(test_large_text);
     RUN(test_neardup_checksums); /* last: exits 77 when the shared data is absent */
