@@ -18,11 +18,29 @@ static void on_sigint(int sig)
     run_cancel = 1;
 }
 
+/* Default memory budget of a run in MiB (docs/config.md says how it is split). */
+#define RUN_MEM_MB_DEFAULT 1024
+/* Below this the fixed part (program, libraries, models: 48 MB reserved) and small
+ * batches of documents do not fit. */
+#define RUN_MEM_MB_MIN 96
+
 typedef struct run_cfg {
     char stages[256];
     int rc;
     const char *path;
+    long mem_mb;
 } run_cfg;
+
+/* Parses a budget in MiB: an integer >= RUN_MEM_MB_MIN; -1 if it is not one. */
+static long parse_mem_mb(const char *v)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < RUN_MEM_MB_MIN || n > (1L << 30))
+        return -1;
+    return n;
+}
 
 static void read_run_section(void *vctx, const char *section, const char *key,
                              const char *value, int line)
@@ -34,7 +52,15 @@ static void read_run_section(void *vctx, const char *section, const char *key,
         snprintf(c->stages, sizeof c->stages, "%s", value);
         return;
     }
-    cli_error("%s:%d: unknown [run] key '%s' (stages)", c->path, line, key);
+    if (value && !strcmp(key, "mem_mb")) {
+        if ((c->mem_mb = parse_mem_mb(value)) < 0) {
+            cli_error("%s:%d: [run] mem_mb: '%s' is not a number of MB >= %d", c->path, line,
+                      value, RUN_MEM_MB_MIN);
+            c->rc = CLI_EXIT_USAGE;
+        }
+        return;
+    }
+    cli_error("%s:%d: unknown [run] key '%s' (stages, mem_mb)", c->path, line, key);
     c->rc = CLI_EXIT_USAGE;
 }
 
@@ -97,7 +123,11 @@ static const char run_help[] =
     "run options:\n"
     "  -o, --output OUTDIR    output directory (required)\n"
     "  --stages LIST          comma-separated stages (default extract,clean,lang,filter,dedup)\n"
-    "  --config FILE          INI config; [run] stages = ..., [STAGE] key = value\n"
+    "  --config FILE          INI config; [run] stages = ..., mem_mb = N, [STAGE] key = value\n"
+    "  --mem-mb N             memory budget in MB (default 1024, at least 96): 48 MB for\n"
+    "                         the program and models, of the rest a quarter for batches in\n"
+    "                         flight, half for dedup's records (at most dedup.mem_mb; on\n"
+    "                         disk under OUTDIR/.tamis past that); docs/config.md\n"
     "  --set STAGE.KEY=VALUE  override one parameter (repeatable)\n"
     "  --keep-dropped         also write dropped documents to OUTDIR/dropped/\n"
     "  -j, --threads N        worker threads (default: all cores)\n"
@@ -108,8 +138,9 @@ static const char run_help[] =
 
 static int run_main(const cli_command *cmd, int argc, char **argv)
 {
-    /* --stages is ours; everything else is the common option set. */
+    /* --stages and --mem-mb are ours; everything else is the common option set. */
     char stages_arg[256] = "";
+    const char *mem_arg = NULL;
     char **args = calloc((size_t)argc + 1, sizeof *args);
     int nargs = 0;
     if (!args)
@@ -117,6 +148,10 @@ static int run_main(const cli_command *cmd, int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--stages") && i + 1 < argc) {
             snprintf(stages_arg, sizeof stages_arg, "%s", argv[++i]);
+            continue;
+        }
+        if (!strcmp(argv[i], "--mem-mb") && i + 1 < argc) {
+            mem_arg = argv[++i];
             continue;
         }
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -132,7 +167,7 @@ static int run_main(const cli_command *cmd, int argc, char **argv)
         free(args);
         return rc;
     }
-    run_cfg rcfg = {"extract,clean,lang,filter,dedup", 0, io.config_path};
+    run_cfg rcfg = {"extract,clean,lang,filter,dedup", 0, io.config_path, RUN_MEM_MB_DEFAULT};
     if (io.config_path && cli_ini_parse(io.config_path, read_run_section, &rcfg) != 0) {
         cli_error("%s: cannot read config: %s", io.config_path, strerror(errno));
         rc = CLI_EXIT_USAGE;
@@ -144,6 +179,11 @@ static int run_main(const cli_command *cmd, int argc, char **argv)
     }
     if (stages_arg[0])
         snprintf(rcfg.stages, sizeof rcfg.stages, "%s", stages_arg);
+    if (mem_arg && (rcfg.mem_mb = parse_mem_mb(mem_arg)) < 0) {
+        cli_error("run: --mem-mb '%s' is not a number of MB >= %d", mem_arg, RUN_MEM_MB_MIN);
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
     if (!strcmp(io.output, "-")) {
         cli_error("run: say where the output goes: -o OUTDIR");
         rc = CLI_EXIT_USAGE;
@@ -173,6 +213,7 @@ static int run_main(const cli_command *cmd, int argc, char **argv)
     tamis_pipeline_opts po;
     tamis_pipeline_opts_init(&po);
     po.threads = io.threads;
+    po.mem_mb = (size_t)rcfg.mem_mb;
     po.reader = io.reader;
     po.writer = io.writer;
     po.write_dropped = io.keep_dropped || io.dropped_path;
@@ -243,6 +284,13 @@ static int run_main(const cli_command *cmd, int argc, char **argv)
                 (unsigned long long)tamis_stats_written(stats),
                 (unsigned long long)tamis_stats_dropped(stats),
                 (unsigned long long)tamis_stats_skipped(stats), secs, io.output);
+    /* -v: what each stage reports (dedup: clusters, pairs, records kept on disk). */
+    for (size_t i = 0; cli_verbosity >= 2 && i < n_stages; i++) {
+        char *rep = NULL;
+        if (tamis_stage_report(stages[i], &rep) == TAMIS_OK && rep)
+            fprintf(stderr, "tamis run: %s: %s\n", tamis_stage_name(stages[i]), rep);
+        free(rep);
+    }
     if (!rc && io.strict && tamis_stats_skipped(stats))
         rc = CLI_EXIT_STRICT;
 free_all:

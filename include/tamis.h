@@ -385,6 +385,9 @@ typedef struct tamis_pipeline_opts {
     /* Records per batch handed to the worker threads (0: 256). Memory in flight is at
      * most two batches of documents plus each worker's current document. */
     size_t batch_docs;
+    /* Memory budget in MiB (0: none). Split between the batches in flight and the state
+     * of corpus stages, which go to disk past their share (docs/architecture.md). */
+    size_t mem_mb;
 } tamis_pipeline_opts;
 
 TAMIS_API void tamis_pipeline_opts_init(tamis_pipeline_opts *opts);

@@ -163,6 +163,9 @@ struct tamis_doc {
     uint64_t dup_size;
     const char *dup_cluster; /* cluster id (id of the representative) */
     uint64_t seq; /* position among the documents a corpus stage observed (see tm_stage_vt) */
+    /* What a corpus stage's prepare() made for its observe() (in arena), NULL if none. */
+    const void *corpus_rec;
+    size_t corpus_rec_len;
 };
 
 /* Internal doc helpers (also usable by stages). */
@@ -233,7 +236,18 @@ typedef struct tm_stage_vt {
      * beyond its table (filter's lang.<code>.<key>); it passes every other key on to
      * tm_params_set. */
     tamis_status (*set)(void *cfg, const char *key, const char *value, tamis_error *err);
+    /* Optional corpus hooks. prepare: the per-document work of observe, run by the worker
+     * threads (thread-safe, any order) on every document the stage will observe; it leaves
+     * doc->corpus_rec (in doc->arena) for observe, which then only stores it, so the
+     * serial part of an observe pass stays small. set_budget: bytes the stage may keep for
+     * its corpus state, and a folder for the files past that; called before observe. */
+    tamis_status (*prepare)(void *self, tamis_doc *doc, tamis_error *err);
+    void (*set_budget)(void *self, size_t bytes, const char *tmp_dir);
 } tm_stage_vt;
+
+/* Generic calls of the optional corpus hooks above (no-ops when a stage has none). */
+tamis_status tm_stage_prepare(tamis_stage *s, tamis_doc *doc, tamis_error *err);
+void tm_stage_set_budget(tamis_stage *s, size_t bytes, const char *tmp_dir);
 
 extern const tm_stage_vt tm_extract_stage;
 extern const tm_stage_vt tm_clean_stage;

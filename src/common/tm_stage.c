@@ -122,6 +122,20 @@ tamis_status tamis_stage_finish(tamis_stage *s, tamis_error *err)
     return s->vt->finish ? s->vt->finish(s->self, err) : TAMIS_OK;
 }
 
+tamis_status tm_stage_prepare(tamis_stage *s, tamis_doc *doc, tamis_error *err)
+{
+    tamis_status st = ensure(s, err);
+    if (st != TAMIS_OK)
+        return st;
+    return s->vt->prepare ? s->vt->prepare(s->self, doc, err) : TAMIS_OK;
+}
+
+void tm_stage_set_budget(tamis_stage *s, size_t bytes, const char *tmp_dir)
+{
+    if (ensure(s, NULL) == TAMIS_OK && s->vt->set_budget)
+        s->vt->set_budget(s->self, bytes, tmp_dir);
+}
+
 const char *tamis_stage_name(const tamis_stage *s) { return s->vt->name; }
 
 tamis_status tamis_stage_report(const tamis_stage *s, char **out)

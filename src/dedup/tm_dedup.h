@@ -167,6 +167,14 @@ typedef struct tm_dd_store {
 /* Verifies candidate pairs (sorted, unique) against the store; appends accepted edges. */
 tamis_status tm_dd_verify(const tm_dd_store *st, const tm_dd_pairs *cand, tm_dd_edge **edges,
                           size_t *n_edges, size_t *cap_edges);
+/* The same for clustering only: forest holds union-find parents (st->n entries, i for a
+ * lone document); a candidate whose documents are joined already is not verified and an
+ * accepted one joins them, so edges get a spanning forest of the clusters: the same
+ * clusters as from every verified pair, in memory and time that do not grow with the
+ * square of a cluster's size. forest NULL: tm_dd_verify. */
+tamis_status tm_dd_verify_forest(const tm_dd_store *st, const tm_dd_pairs *cand,
+                                 uint64_t *forest, tm_dd_edge **edges, size_t *n_edges,
+                                 size_t *cap_edges);
 
 /* ---- clustering: union-find over edges, representatives by policy. */
 typedef struct tm_dd_clusters {
@@ -206,6 +214,49 @@ typedef void (*tm_dd_span_fn)(void *ctx, size_t start, size_t end);
 size_t tm_dd_lines_spans(const tm_dd_lines *t, const tm_dd_cfg *cfg, tm_buf *norm, tm_buf *tmp,
                          const char *text, size_t len, uint64_t seq, tm_dd_span_fn fn,
                          void *ctx);
+
+/* ---- signature files (tm_dedup_shard.c): records on disk, memory-mapped for reading.
+ * Used by the sharded steps and by the corpus stage once its records outgrow memory. */
+/* Writes the 64-byte file header at f's current position. */
+tamis_status tm_dd_sig_header(FILE *f, const tm_dd_params *p, uint32_t shard, uint64_t n_docs,
+                              uint64_t data_bytes, const char *path, tamis_error *err);
+
+/* Every signature file mapped read-only, and the store indexing all their records
+ * (20 bytes per document in memory). */
+typedef struct tm_dd_sigset {
+    tm_dd_params p;
+    size_t n_files;
+    void **maps;
+    size_t *lens;
+    uint32_t *shard;   /* per file */
+    uint64_t *first;   /* per file: global index of its first document */
+    const uint8_t **base;
+    size_t *avail;
+    uint32_t *doc_file; /* per doc: file index */
+    tm_dd_store store;
+} tm_dd_sigset;
+
+/* Maps paths[0..n) (or, when fds is not NULL, the open files fds[i], paths naming them in
+ * messages) made with parameters p, checks them and indexes their records. */
+tamis_status tm_dd_sigset_open(tm_dd_sigset *s, const tm_dd_params *p, const char *const *paths,
+                               const int *fds, size_t n, tamis_error *err);
+/* Releases the mapped pages from the resident set (they come back from the page cache).
+ * Readers call it after every TM_DD_TRIM_BYTES of records read, which bounds the resident
+ * part of the mapping whatever the size of the files. */
+void tm_dd_sigset_trim(const tm_dd_sigset *s);
+#define TM_DD_TRIM_BYTES ((size_t)8 << 20)
+void tm_dd_sigset_free(tm_dd_sigset *s);
+
+/* Verified edges of one hash-range partition of the band buckets: entries sorted in runs of
+ * at most mem bytes (spilled to tmp_dir past that) and merged, candidate pairs verified
+ * against the mapped records (with tm_dd_verify_forest when forest is not NULL). Appends to
+ * edges; adds the candidate count to *n_cand. */
+tamis_status tm_dd_partition_edges(const tm_dd_sigset *ss, uint32_t partition, uint32_t parts,
+                                   size_t mem, const char *tmp_dir, uint64_t *forest,
+                                   tm_dd_edge **edges, size_t *n_edges, size_t *cap_edges,
+                                   uint64_t *n_cand, tamis_error *err);
+/* Sorts edges by (a, b) and drops repeats (a pair sharing buckets in two partitions). */
+void tm_dd_edges_sort_unique(tm_dd_edge *edges, size_t *n);
 
 /* ---- pairs TSV: `id_a<TAB>id_b<TAB>similarity` per edge. */
 tamis_status tm_dd_write_pairs(const char *path, const tm_dd_store *st, const tm_dd_edge *edges,

@@ -83,12 +83,38 @@ static bool view_of(const tm_dd_store *st, uint64_t i, tm_dd_view *v)
     return tm_dd_view_rec(st->p, st->base[i], st->avail ? st->avail[i] : UINT32_MAX, v);
 }
 
+static uint64_t uf_find(uint64_t *parent, uint64_t x);
+
+/* Joins the trees of x and y; the smaller root becomes the root, so the forest does not
+ * depend on the order of edges. False if they were joined already. */
+static bool uf_union(uint64_t *parent, uint64_t x, uint64_t y)
+{
+    x = uf_find(parent, x);
+    y = uf_find(parent, y);
+    if (x == y)
+        return false;
+    if (x < y)
+        parent[y] = x;
+    else
+        parent[x] = y;
+    return true;
+}
+
 tamis_status tm_dd_verify(const tm_dd_store *st, const tm_dd_pairs *cand, tm_dd_edge **edges,
                           size_t *n_edges, size_t *cap_edges)
+{
+    return tm_dd_verify_forest(st, cand, NULL, edges, n_edges, cap_edges);
+}
+
+tamis_status tm_dd_verify_forest(const tm_dd_store *st, const tm_dd_pairs *cand,
+                                 uint64_t *forest, tm_dd_edge **edges, size_t *n_edges,
+                                 size_t *cap_edges)
 {
     const tm_dd_params *p = st->p;
     for (size_t i = 0; i < cand->n; i++) {
         tm_dd_view a, b;
+        if (forest && uf_find(forest, cand->v[i].a) == uf_find(forest, cand->v[i].b))
+            continue; /* joined already: this pair cannot change the clusters */
         if (!view_of(st, cand->v[i].a, &a) || !view_of(st, cand->v[i].b, &b))
             return TAMIS_ERR_FORMAT;
         bool exact = (a.h->exact_lo | a.h->exact_hi) && a.h->exact_lo == b.h->exact_lo &&
@@ -118,6 +144,8 @@ tamis_status tm_dd_verify(const tm_dd_store *st, const tm_dd_pairs *cand, tm_dd_
         e->b = cand->v[i].b;
         e->sim = sim;
         e->exact = exact;
+        if (forest)
+            uf_union(forest, e->a, e->b);
     }
     return TAMIS_OK;
 }
@@ -163,18 +191,9 @@ tamis_status tm_dd_cluster(const tm_dd_store *st, const tm_dd_edge *edges, size_
     uint64_t *parent = out->rep; /* union-find forest, then overwritten by the result */
     for (uint64_t i = 0; i < n; i++)
         parent[i] = i;
-    for (size_t i = 0; i < n_edges; i++) {
-        if (edges[i].a >= n || edges[i].b >= n)
-            continue;
-        uint64_t x = uf_find(parent, edges[i].a), y = uf_find(parent, edges[i].b);
-        if (x != y) {
-            /* the smaller index becomes the root: deterministic whatever the edge order */
-            if (x < y)
-                parent[y] = x;
-            else
-                parent[x] = y;
-        }
-    }
+    for (size_t i = 0; i < n_edges; i++)
+        if (edges[i].a < n && edges[i].b < n)
+            uf_union(parent, edges[i].a, edges[i].b);
     /* size[root] counts members; best[root] (kept in size's sibling array) is chosen by
      * policy. One pass to find roots, sizes and the best member, one to spread them. */
     uint64_t *best = tm_malloc((n ? n : 1) * sizeof *best);

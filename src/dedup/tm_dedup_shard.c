@@ -73,6 +73,18 @@ static void header_for(const tm_dd_params *p, uint32_t shard, sig_header *h)
     h->shard = shard;
 }
 
+tamis_status tm_dd_sig_header(FILE *f, const tm_dd_params *p, uint32_t shard, uint64_t n_docs,
+                              uint64_t data_bytes, const char *path, tamis_error *err)
+{
+    sig_header h;
+    header_for(p, shard, &h);
+    h.n_docs = n_docs;
+    h.data_bytes = data_bytes;
+    if (fwrite(&h, sizeof h, 1, f) != 1)
+        return tm_err(err, TAMIS_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno));
+    return TAMIS_OK;
+}
+
 static tamis_status flush_buf(FILE *f, tm_buf *b, const char *path, tamis_error *err)
 {
     if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
@@ -279,23 +291,9 @@ done:
     return st;
 }
 
-/* Every signature file mapped read-only, and the store indexing all their records. */
-typedef struct sigset {
-    tm_dd_params p;
-    size_t n_files;
-    void **maps;
-    size_t *lens;
-    uint32_t *shard;   /* per file */
-    uint64_t *first;   /* per file: global index of its first document */
-    const uint8_t **base;
-    size_t *avail;
-    uint32_t *doc_file; /* per doc: file index */
-    tm_dd_store store;
-} sigset;
+typedef tm_dd_sigset sigset;
 
-static void sigset_trim(const sigset *s);
-
-static void sigset_free(sigset *s)
+void tm_dd_sigset_free(sigset *s)
 {
     for (size_t i = 0; i < s->n_files; i++)
         if (s->maps && s->maps[i] && s->maps[i] != MAP_FAILED)
@@ -310,13 +308,11 @@ static void sigset_free(sigset *s)
     memset(s, 0, sizeof *s);
 }
 
-static tamis_status sigset_open(sigset *s, const tamis_dedup *d, const char *const *paths,
-                                size_t n, tamis_error *err)
+tamis_status tm_dd_sigset_open(sigset *s, const tm_dd_params *p, const char *const *paths,
+                               const int *fds, size_t n, tamis_error *err)
 {
     memset(s, 0, sizeof *s);
-    tamis_status st = tm_dd_params_from_cfg(&d->cfg, &s->p, err);
-    if (st != TAMIS_OK)
-        return st;
+    s->p = *p;
     s->n_files = n;
     s->maps = tm_calloc(n ? n : 1, sizeof *s->maps);
     s->lens = tm_calloc(n ? n : 1, sizeof *s->lens);
@@ -328,21 +324,23 @@ static tamis_status sigset_open(sigset *s, const tamis_dedup *d, const char *con
     sig_header want;
     header_for(&s->p, 0, &want);
     for (size_t i = 0; i < n; i++) {
-        int fd = open(paths[i], O_RDONLY);
+        int fd = fds ? fds[i] : open(paths[i], O_RDONLY);
         struct stat sb;
         if (fd < 0 || fstat(fd, &sb) != 0) {
-            if (fd >= 0)
+            if (fd >= 0 && !fds)
                 close(fd);
             return tm_err(err, TAMIS_ERR_IO, paths[i], 0, 0, "cannot open: %s",
                           strerror(errno));
         }
         s->lens[i] = (size_t)sb.st_size;
         if (s->lens[i] < sizeof(sig_header)) {
-            close(fd);
+            if (!fds)
+                close(fd);
             return tm_err(err, TAMIS_ERR_FORMAT, paths[i], 0, 0, "not a signature file");
         }
         s->maps[i] = mmap(NULL, s->lens[i], PROT_READ, MAP_PRIVATE, fd, 0);
-        close(fd);
+        if (!fds)
+            close(fd);
         if (s->maps[i] == MAP_FAILED) {
             s->maps[i] = NULL;
             return tm_err(err, TAMIS_ERR_IO, paths[i], 0, 0, "cannot map: %s", strerror(errno));
@@ -372,22 +370,24 @@ static tamis_status sigset_open(sigset *s, const tamis_dedup *d, const char *con
         const uint8_t *m = s->maps[i];
         sig_header h;
         memcpy(&h, m, sizeof h);
-        size_t off = sizeof h, end = sizeof h + (size_t)h.data_bytes;
+        size_t off = sizeof h, end = sizeof h + (size_t)h.data_bytes, trimmed = 0;
         for (uint64_t k = 0; k < h.n_docs; k++) {
             tm_dd_view v;
             if (off >= end || !tm_dd_view_rec(&s->p, m + off, end - off, &v) || v.h->seq != k)
                 return tm_err(err, TAMIS_ERR_FORMAT, paths[i], off, k + 1,
                               "bad signature record");
             uint64_t g = s->first[i] + k;
-            if ((g & 0xFFFF) == 0xFFFF)
+            if (off - trimmed > TM_DD_TRIM_BYTES) {
                 madvise(s->maps[i], s->lens[i], MADV_DONTNEED);
+                trimmed = off;
+            }
             s->base[g] = m + off;
             s->avail[g] = end - off;
             s->doc_file[g] = (uint32_t)i;
             off += v.h->rec_len;
         }
     }
-    sigset_trim(s);
+    tm_dd_sigset_trim(s);
     s->store.p = &s->p;
     s->store.base = s->base;
     s->store.avail = s->avail;
@@ -398,24 +398,36 @@ static tamis_status sigset_open(sigset *s, const tamis_dedup *d, const char *con
 /* Drops the mapped pages from this process's resident set: they are clean file pages and
  * come back from the page cache when touched again. Keeps RSS bounded by what one chunk
  * of work touches instead of the size of all signature files. */
-static void sigset_trim(const sigset *s)
+void tm_dd_sigset_trim(const sigset *s)
 {
     for (size_t i = 0; i < s->n_files; i++)
         if (s->maps[i])
             madvise(s->maps[i], s->lens[i], MADV_DONTNEED);
 }
 
-/* Verifies candidates in chunks, trimming the mapped pages between chunks. */
-static tamis_status verify_chunked(const sigset *ss, const tm_dd_pairs *cand, tm_dd_edge **edges,
-                                   size_t *n_edges, size_t *cap_edges)
+static size_t rec_bytes(const sigset *ss, uint64_t doc)
 {
-    const size_t chunk = 1u << 16;
-    for (size_t i = 0; i < cand->n; i += chunk) {
-        tm_dd_pairs part = {cand->v + i, TM_MIN(chunk, cand->n - i), 0};
-        tamis_status st = tm_dd_verify(&ss->store, &part, edges, n_edges, cap_edges);
+    return ((const tm_dd_rec *)ss->base[doc])->rec_len;
+}
+
+/* Verifies candidates in chunks that read about TM_DD_TRIM_BYTES of records each,
+ * trimming the mapped pages between chunks. */
+static tamis_status verify_chunked(const sigset *ss, const tm_dd_pairs *cand, uint64_t *forest,
+                                   tm_dd_edge **edges, size_t *n_edges, size_t *cap_edges)
+{
+    for (size_t i = 0; i < cand->n;) {
+        size_t j = i, bytes = 0;
+        while (j < cand->n && (j == i || bytes < TM_DD_TRIM_BYTES)) {
+            bytes += rec_bytes(ss, cand->v[j].a) + rec_bytes(ss, cand->v[j].b);
+            j++;
+        }
+        tm_dd_pairs part = {cand->v + i, j - i, 0};
+        tamis_status st =
+            tm_dd_verify_forest(&ss->store, &part, forest, edges, n_edges, cap_edges);
         if (st != TAMIS_OK)
             return st;
-        sigset_trim(ss);
+        tm_dd_sigset_trim(ss);
+        i = j;
     }
     return TAMIS_OK;
 }
@@ -516,30 +528,12 @@ static tamis_status spill(tm_dd_entry *buf, size_t n, FILE ***runs, size_t *n_ru
     return TAMIS_OK;
 }
 
-tamis_status tamis_dedup_buckets(tamis_dedup *d, const char *const *sigs, size_t n_sigs,
-                                 uint32_t partition, const char *edges_path,
-                                 const char *tmp_dir, tamis_error *err)
+tamis_status tm_dd_partition_edges(const sigset *ss, uint32_t partition, uint32_t parts,
+                                   size_t mem, const char *tmp_dir, uint64_t *forest,
+                                   tm_dd_edge **edges, size_t *n_edges, size_t *cap_edges,
+                                   uint64_t *n_cand, tamis_error *err)
 {
-    uint32_t parts = d->cfg.partitions < 1 ? 1u
-                     : d->cfg.partitions > 65536 ? 65536u
-                                                 : (uint32_t)d->cfg.partitions;
-    if (partition >= parts)
-        return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0, "partition %u of %u does not exist",
-                      partition, parts);
-    char dirbuf[4096];
-    if (!tmp_dir) {
-        snprintf(dirbuf, sizeof dirbuf, "%s", edges_path);
-        char *slash = strrchr(dirbuf, '/');
-        if (slash)
-            *slash = '\0';
-        else
-            snprintf(dirbuf, sizeof dirbuf, ".");
-        tmp_dir = dirbuf;
-    }
-    sigset ss;
-    tamis_status st = sigset_open(&ss, d, sigs, n_sigs, err);
-    const tm_dd_params *p = &ss.p;
-    size_t mem = (size_t)(d->cfg.mem_mb < 1 ? 1 : d->cfg.mem_mb) << 20;
+    const tm_dd_params *p = &ss->p;
     size_t cap = TM_MAX(mem / sizeof(tm_dd_entry), (size_t)1024);
     tm_dd_entry *buf = NULL;
     size_t nb = 0;
@@ -548,21 +542,20 @@ tamis_status tamis_dedup_buckets(tamis_dedup *d, const char *const *sigs, size_t
     run_reader *rr = NULL;
     tm_dd_pairs cand = {0};
     grouper g = {p, NULL, 0, 0, 0, 0, &cand, 0};
-    tm_dd_edge *edges = NULL;
-    size_t n_edges = 0, cap_edges = 0;
-    FILE *out = NULL;
-    if (st != TAMIS_OK)
-        goto done;
+    tamis_status st = TAMIS_OK;
     buf = tm_malloc(cap * sizeof *buf);
     if (!buf) {
         st = tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory (dedup.mem_mb)");
         goto done;
     }
-    for (uint64_t i = 0; i < ss.store.n && st == TAMIS_OK; i++) {
+    size_t touched = 0;
+    for (uint64_t i = 0; i < ss->store.n && st == TAMIS_OK; i++) {
         tm_dd_view v;
-        if ((i & 0xFFFF) == 0xFFFF)
-            sigset_trim(&ss);
-        tm_dd_view_rec(p, ss.base[i], ss.avail[i], &v);
+        tm_dd_view_rec(p, ss->base[i], ss->avail[i], &v);
+        if ((touched += v.h->rec_len) > TM_DD_TRIM_BYTES) {
+            tm_dd_sigset_trim(ss);
+            touched = 0;
+        }
         for (uint32_t b = 0; b <= p->bands; b++) {
             uint64_t key;
             if (b < p->bands) {
@@ -627,24 +620,13 @@ tamis_status tamis_dedup_buckets(tamis_dedup *d, const char *const *sigs, size_t
         tm_err(err, st, NULL, 0, 0, "dedup buckets: %s", tamis_strerror(st));
         goto done;
     }
+    tm_free(buf); /* the sort buffer is not needed while verifying */
+    buf = NULL;
     tm_dd_pairs_sort_unique(&cand);
-    sigset_trim(&ss);
-    if ((st = verify_chunked(&ss, &cand, &edges, &n_edges, &cap_edges)) != TAMIS_OK) {
+    *n_cand += cand.n;
+    tm_dd_sigset_trim(ss);
+    if ((st = verify_chunked(ss, &cand, forest, edges, n_edges, cap_edges)) != TAMIS_OK)
         tm_err(err, st, NULL, 0, 0, "dedup buckets: verification: %s", tamis_strerror(st));
-        goto done;
-    }
-    out = fopen(edges_path, "w");
-    if (!out) {
-        st = tm_err(err, TAMIS_ERR_IO, edges_path, 0, 0, "cannot write: %s", strerror(errno));
-        goto done;
-    }
-    fprintf(out, "#tamis-dedup-edges\tv1\tdocs=%llu\tpartition=%u/%u\tcandidates=%llu\n",
-            (unsigned long long)ss.store.n, partition, parts, (unsigned long long)cand.n);
-    for (size_t i = 0; i < n_edges; i++)
-        fprintf(out, "%llu\t%llu\t%.6f\t%d\n", (unsigned long long)edges[i].a,
-                (unsigned long long)edges[i].b, edges[i].sim, edges[i].exact ? 1 : 0);
-    if (fclose(out) != 0)
-        st = tm_err(err, TAMIS_ERR_IO, edges_path, 0, 0, "write failed: %s", strerror(errno));
 done:
     for (size_t r = 0; r < n_runs; r++)
         fclose(runs[r]);
@@ -653,8 +635,63 @@ done:
     tm_free(buf);
     tm_free(g.members);
     tm_free(cand.v);
+    return st;
+}
+
+static uint32_t n_partitions(const tm_dd_cfg *c)
+{
+    return c->partitions < 1 ? 1u : c->partitions > 65536 ? 65536u : (uint32_t)c->partitions;
+}
+
+tamis_status tamis_dedup_buckets(tamis_dedup *d, const char *const *sigs, size_t n_sigs,
+                                 uint32_t partition, const char *edges_path,
+                                 const char *tmp_dir, tamis_error *err)
+{
+    uint32_t parts = n_partitions(&d->cfg);
+    if (partition >= parts)
+        return tm_err(err, TAMIS_ERR_ARG, NULL, 0, 0, "partition %u of %u does not exist",
+                      partition, parts);
+    char dirbuf[4096];
+    if (!tmp_dir) {
+        snprintf(dirbuf, sizeof dirbuf, "%s", edges_path);
+        char *slash = strrchr(dirbuf, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(dirbuf, sizeof dirbuf, ".");
+        tmp_dir = dirbuf;
+    }
+    tm_dd_params p;
+    sigset ss = {0};
+    tm_dd_edge *edges = NULL;
+    size_t n_edges = 0, cap_edges = 0;
+    uint64_t n_cand = 0;
+    size_t mem = (size_t)(d->cfg.mem_mb < 1 ? 1 : d->cfg.mem_mb) << 20;
+    tamis_status st = tm_dd_params_from_cfg(&d->cfg, &p, err);
+    if (st == TAMIS_OK)
+        st = tm_dd_sigset_open(&ss, &p, sigs, NULL, n_sigs, err);
+    if (st == TAMIS_OK)
+        st = tm_dd_partition_edges(&ss, partition, parts, mem, tmp_dir, NULL, &edges,
+                                   &n_edges, &cap_edges, &n_cand, err);
+    if (st == TAMIS_OK) {
+        FILE *out = fopen(edges_path, "w");
+        if (!out) {
+            st = tm_err(err, TAMIS_ERR_IO, edges_path, 0, 0, "cannot write: %s",
+                        strerror(errno));
+        } else {
+            fprintf(out, "#tamis-dedup-edges\tv1\tdocs=%llu\tpartition=%u/%u\tcandidates=%llu\n",
+                    (unsigned long long)ss.store.n, partition, parts,
+                    (unsigned long long)n_cand);
+            for (size_t i = 0; i < n_edges; i++)
+                fprintf(out, "%llu\t%llu\t%.6f\t%d\n", (unsigned long long)edges[i].a,
+                        (unsigned long long)edges[i].b, edges[i].sim, edges[i].exact ? 1 : 0);
+            if (fclose(out) != 0)
+                st = tm_err(err, TAMIS_ERR_IO, edges_path, 0, 0, "write failed: %s",
+                            strerror(errno));
+        }
+    }
     tm_free(edges);
-    sigset_free(&ss);
+    tm_dd_sigset_free(&ss);
     return st;
 }
 
@@ -665,6 +702,17 @@ static int edge_cmp(const void *va, const void *vb)
     if (a->a != b->a)
         return a->a < b->a ? -1 : 1;
     return a->b < b->b ? -1 : a->b > b->b;
+}
+
+void tm_dd_edges_sort_unique(tm_dd_edge *edges, size_t *n)
+{
+    if (*n > 1)
+        qsort(edges, *n, sizeof *edges, edge_cmp);
+    size_t u = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (u == 0 || edges[i].a != edges[u - 1].a || edges[i].b != edges[u - 1].b)
+            edges[u++] = edges[i];
+    *n = u;
 }
 
 static tamis_status read_edges(const char *path, uint64_t n_docs, tm_dd_edge **edges,
@@ -731,24 +779,20 @@ tamis_status tamis_dedup_cluster(tamis_dedup *d, const char *const *sigs, size_t
                                  const char *const *edge_files, size_t n_edge_files,
                                  const char *clusters_path, tamis_error *err)
 {
-    sigset ss;
+    sigset ss = {0};
     tm_dd_edge *edges = NULL;
     size_t n_edges = 0, cap = 0;
     tm_dd_clusters cl = {0};
     FILE *f = NULL;
-    tamis_status st = sigset_open(&ss, d, sigs, n_sigs, err);
+    tm_dd_params p;
+    tamis_status st = tm_dd_params_from_cfg(&d->cfg, &p, err);
+    if (st == TAMIS_OK)
+        st = tm_dd_sigset_open(&ss, &p, sigs, NULL, n_sigs, err);
     for (size_t i = 0; i < n_edge_files && st == TAMIS_OK; i++)
         st = read_edges(edge_files[i], ss.store.n, &edges, &n_edges, &cap, err);
     if (st != TAMIS_OK)
         goto done;
-    /* A pair sharing bands in two partitions comes twice. */
-    if (n_edges > 1)
-        qsort(edges, n_edges, sizeof *edges, edge_cmp);
-    size_t u = 0;
-    for (size_t i = 0; i < n_edges; i++)
-        if (u == 0 || edges[i].a != edges[u - 1].a || edges[i].b != edges[u - 1].b)
-            edges[u++] = edges[i];
-    n_edges = u;
+    tm_dd_edges_sort_unique(edges, &n_edges);
     if ((st = tm_dd_cluster(&ss.store, edges, n_edges, &cl)) != TAMIS_OK) {
         tm_err(err, st, NULL, 0, 0, "out of memory");
         goto done;
@@ -764,11 +808,14 @@ tamis_status tamis_dedup_cluster(tamis_dedup *d, const char *const *sigs, size_t
     }
     fprintf(f, "#tamis-dedup-clusters\tv1\tdocs=%llu\n#shard\tseq\tid\tcluster\tsize\tkeep\texact\n",
             (unsigned long long)ss.store.n);
+    size_t touched = 0;
     for (uint64_t i = 0; i < ss.store.n; i++) {
-        if ((i & 0xFFFF) == 0xFFFF)
-            sigset_trim(&ss);
         if (cl.size[i] < 2)
             continue;
+        if ((touched += rec_bytes(&ss, i) + rec_bytes(&ss, cl.rep[i])) > TM_DD_TRIM_BYTES) {
+            tm_dd_sigset_trim(&ss);
+            touched = 0;
+        }
         tm_dd_view v, rv;
         tm_dd_view_rec(&ss.p, ss.base[i], ss.avail[i], &v);
         tm_dd_view_rec(&ss.p, ss.base[cl.rep[i]], ss.avail[cl.rep[i]], &rv);
@@ -787,7 +834,7 @@ tamis_status tamis_dedup_cluster(tamis_dedup *d, const char *const *sigs, size_t
 done:
     tm_dd_clusters_free(&cl);
     tm_free(edges);
-    sigset_free(&ss);
+    tm_dd_sigset_free(&ss);
     return st;
 }
 

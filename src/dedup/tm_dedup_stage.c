@@ -1,9 +1,18 @@
 /* tm_dedup_stage.c — the 'dedup' corpus stage: observe every document (signature record,
- * line counts), cluster in finish(), then annotate/drop each document in process(). */
+ * line counts), cluster in finish(), then annotate/drop each document in process().
+ *
+ * Records are made by prepare() on the pipeline's worker threads and only stored by the
+ * serial observe(). They stay in memory up to the stage's budget; past it they go to a
+ * signature file (the sharded steps' format, unlinked at once so a crash leaves nothing)
+ * and finish() clusters them with the sharded steps' external bucket sort over the
+ * memory-mapped file: the same clusters, in bounded memory. */
 #include "tm_dedup.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 const tm_param tm_dd_param_table[] = {
     {"exact", TM_P_BOOL, "true", offsetof(tm_dd_cfg, exact),
@@ -41,17 +50,43 @@ const tm_param tm_dd_param_table[] = {
     {"partitions", TM_P_INT, "4", offsetof(tm_dd_cfg, partitions),
      "sharded mode: band-hash-range partitions processed one at a time"},
     {"mem_mb", TM_P_INT, "256", offsetof(tm_dd_cfg, mem_mb),
-     "sharded mode: sort buffer in MB before a sorted run is spilled to disk"},
+     "MB of records (stage; 0: all on disk) or sort buffer (sharded buckets) before "
+     "spilling to disk"},
     {"threads", TM_P_INT, "0", offsetof(tm_dd_cfg, threads),
      "sharded mode: signature threads (0: all cores; tamis dedup -j sets it)"},
     {0},
 };
+
+/* Scratch of one prepare() call, pooled: worker threads take one and put it back. */
+typedef struct prep_scratch {
+    tm_dd_scratch s;
+    tm_buf out;
+} prep_scratch;
+
+#define PREP_POOL 64
+
+/* Per-document memory of the in-memory path besides the record itself: its pointer, the
+ * store's base, the bucket entries of every band and the exact bucket (24 bytes each),
+ * bucket members and the clusters' rep and size. */
+#define MEM_PER_DOC(p) (8 + 8 + 24 * ((size_t)(p)->bands + 1) + 8 + 16)
 
 typedef struct dedup {
     const tm_dd_cfg *cfg;
     tm_dd_params p;
     tm_dd_hasher h;
     tm_dd_scratch scratch;
+    pthread_mutex_t pool_mu;
+    prep_scratch *pool[PREP_POOL];
+    size_t n_pool;
+    size_t budget;     /* bytes of corpus state kept in memory */
+    char *tmp_dir;     /* where records go past the budget */
+    uint64_t mem_bytes; /* record bytes held in blocks */
+    /* Records on disk: a signature file (unlinked), mapped by finish(). */
+    FILE *spill;
+    uint64_t spill_bytes;
+    tm_dd_sigset ss;
+    bool on_disk;
+    atomic_uint_fast64_t touched; /* record bytes process() read: trim the mapping now and then */
     bool records; /* exact or near: signature records are kept */
     /* Records in input order, in blocks (1 MB doubling up to 64 MB) that never move: one
      * growing buffer would need twice its size while it is copied to a bigger one. */
@@ -92,8 +127,35 @@ static tamis_status dedup_create(void **self, const void *vcfg, tamis_error *err
     }
     d->records = cfg->exact || cfg->near;
     d->seq_ok = true;
+    /* 0 keeps every record on disk (tests use it to exercise that path). */
+    d->budget = (size_t)(cfg->mem_mb < 0 ? 0 : cfg->mem_mb) << 20;
+    pthread_mutex_init(&d->pool_mu, NULL);
     *self = d;
     return TAMIS_OK;
+}
+
+/* The budget is the smaller of dedup.mem_mb and what the pipeline gives the stage. */
+static void dedup_set_budget(void *self, size_t bytes, const char *tmp_dir)
+{
+    dedup *d = self;
+    if (bytes && bytes < d->budget)
+        d->budget = bytes;
+    if (tmp_dir) {
+        tm_free(d->tmp_dir);
+        d->tmp_dir = tm_strdup(tmp_dir);
+    }
+}
+
+static void free_blocks(dedup *d)
+{
+    for (size_t i = 0; i < d->n_blocks; i++)
+        tm_free(d->blocks[i]);
+    tm_free(d->blocks);
+    d->blocks = NULL;
+    d->n_blocks = d->block_used = d->block_cap = 0;
+    tm_free(d->rec);
+    d->rec = NULL;
+    d->cap = 0;
 }
 
 static void dedup_destroy(void *self)
@@ -101,14 +163,130 @@ static void dedup_destroy(void *self)
     dedup *d = self;
     tm_dd_hasher_free(&d->h);
     tm_dd_scratch_free(&d->scratch);
-    for (size_t i = 0; i < d->n_blocks; i++)
-        tm_free(d->blocks[i]);
-    tm_free(d->blocks);
+    for (size_t i = 0; i < d->n_pool; i++) {
+        tm_dd_scratch_free(&d->pool[i]->s);
+        tm_buf_free(&d->pool[i]->out);
+        tm_free(d->pool[i]);
+    }
+    pthread_mutex_destroy(&d->pool_mu);
+    free_blocks(d);
+    if (d->spill)
+        fclose(d->spill);
+    tm_dd_sigset_free(&d->ss);
+    tm_free(d->tmp_dir);
     tm_buf_free(&d->one);
-    tm_free(d->rec);
     tm_dd_lines_free(&d->lines);
     tm_dd_clusters_free(&d->cl);
     tm_free(d);
+}
+
+/* The record of one document (thread-safe): left in doc->corpus_rec for observe(). */
+static tamis_status dedup_prepare(void *self, tamis_doc *doc, tamis_error *err)
+{
+    dedup *d = self;
+    if (!d->records)
+        return TAMIS_OK;
+    pthread_mutex_lock(&d->pool_mu);
+    prep_scratch *ps = d->n_pool ? d->pool[--d->n_pool] : NULL;
+    pthread_mutex_unlock(&d->pool_mu);
+    if (!ps && !(ps = tm_calloc(1, sizeof *ps)))
+        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    const char *id = doc->id ? doc->id : "";
+    tm_buf_clear(&ps->out);
+    tamis_status st = tm_dd_make_record(&d->h, &ps->s, doc->text, doc->text_len, id,
+                                        strlen(id), 0, tamis_doc_get(doc, TAMIS_F_DATE),
+                                        &ps->out);
+    void *rec = st == TAMIS_OK ? tm_arena_alloc(&doc->arena, ps->out.len) : NULL;
+    if (rec) {
+        memcpy(rec, ps->out.data, ps->out.len);
+        doc->corpus_rec = rec;
+        doc->corpus_rec_len = ps->out.len;
+    } else if (st == TAMIS_OK) {
+        st = TAMIS_ERR_NOMEM;
+    }
+    pthread_mutex_lock(&d->pool_mu);
+    if (d->n_pool < PREP_POOL) {
+        d->pool[d->n_pool++] = ps;
+        ps = NULL;
+    }
+    pthread_mutex_unlock(&d->pool_mu);
+    if (ps) {
+        tm_dd_scratch_free(&ps->s);
+        tm_buf_free(&ps->out);
+        tm_free(ps);
+    }
+    if (st != TAMIS_OK)
+        return tm_err(err, st, doc->src_file, doc->src_offset, doc->src_record,
+                      "dedup: signature: %s", tamis_strerror(st));
+    return TAMIS_OK;
+}
+
+/* Moves the records held in memory to a new signature file: from now on observe() appends
+ * there. The file is unlinked at once; its descriptor keeps it until the stage is freed. */
+static const char *spill_dir(const dedup *d)
+{
+    const char *dir = d->tmp_dir && d->tmp_dir[0] ? d->tmp_dir : getenv("TMPDIR");
+    return dir && dir[0] ? dir : "/tmp";
+}
+
+static tamis_status start_spill(dedup *d, tamis_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tamis-dedup-XXXXXX", spill_dir(d));
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return tm_err(err, TAMIS_ERR_IO, path, 0, 0, "dedup: cannot spill records: %s",
+                      strerror(errno));
+    unlink(path);
+    d->spill = fdopen(fd, "w+b");
+    if (!d->spill) {
+        close(fd);
+        return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    tamis_status st = tm_dd_sig_header(d->spill, &d->p, 0, 0, 0, "dedup spill", err);
+    for (uint64_t i = 0; i < d->n && st == TAMIS_OK; i++) {
+        const tm_dd_rec *r = (const tm_dd_rec *)d->rec[i];
+        if (fwrite(r, r->rec_len, 1, d->spill) != 1)
+            st = tm_err(err, TAMIS_ERR_IO, "dedup spill", 0, 0, "write failed: %s",
+                        strerror(errno));
+        d->spill_bytes += r->rec_len;
+    }
+    free_blocks(d);
+    d->mem_bytes = 0;
+    return st;
+}
+
+/* Appends one record (rec_len bytes at r) in memory blocks that never move: one growing
+ * buffer would need twice its size while it is copied to a bigger one. */
+static tamis_status keep_in_memory(dedup *d, const void *r, size_t len)
+{
+    if (d->n == d->cap) {
+        uint64_t cap = d->cap ? d->cap * 2 : 4096;
+        const uint8_t **no = tm_realloc(d->rec, cap * sizeof *no);
+        if (!no)
+            return TAMIS_ERR_NOMEM;
+        d->rec = no;
+        d->cap = cap;
+    }
+    if (d->block_used + len > d->block_cap) {
+        size_t cap = TM_MAX((size_t)1 << (20 + TM_MIN(d->n_blocks, (size_t)6)), len);
+        uint8_t **nb = tm_realloc(d->blocks, (d->n_blocks + 1) * sizeof *nb);
+        if (!nb)
+            return TAMIS_ERR_NOMEM;
+        d->blocks = nb;
+        uint8_t *b = tm_malloc(cap);
+        if (!b)
+            return TAMIS_ERR_NOMEM;
+        d->blocks[d->n_blocks++] = b;
+        d->block_used = 0;
+        d->block_cap = cap;
+    }
+    uint8_t *dst = d->blocks[d->n_blocks - 1] + d->block_used;
+    memcpy(dst, r, len);
+    d->block_used += len;
+    d->mem_bytes += len;
+    d->rec[d->n] = dst;
+    return TAMIS_OK;
 }
 
 static tamis_status dedup_observe(void *self, const tamis_doc *doc, tamis_error *err)
@@ -127,42 +305,107 @@ static tamis_status dedup_observe(void *self, const tamis_doc *doc, tamis_error 
                           "dedup: line table: %s", tamis_strerror(st));
     }
     if (d->records) {
-        if (d->n == d->cap) {
-            uint64_t cap = d->cap ? d->cap * 2 : 4096;
-            const uint8_t **no = tm_realloc(d->rec, cap * sizeof *no);
-            if (!no)
-                return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            d->rec = no;
-            d->cap = cap;
+        /* The record prepare() made on a worker thread, else made here. */
+        const void *rec = doc->corpus_rec;
+        size_t len = doc->corpus_rec_len;
+        if (!rec || len < sizeof(tm_dd_rec)) {
+            const char *id = doc->id ? doc->id : "";
+            tm_buf_clear(&d->one);
+            st = tm_dd_make_record(&d->h, &d->scratch, doc->text, doc->text_len, id,
+                                   strlen(id), d->n, tamis_doc_get(doc, TAMIS_F_DATE),
+                                   &d->one);
+            rec = d->one.data;
+            len = d->one.len;
         }
-        const char *id = doc->id ? doc->id : "";
-        tm_buf_clear(&d->one);
-        st = tm_dd_make_record(&d->h, &d->scratch, doc->text, doc->text_len, id, strlen(id),
-                               d->n, tamis_doc_get(doc, TAMIS_F_DATE), &d->one);
-        if (st == TAMIS_OK && d->block_used + d->one.len > d->block_cap) {
-            size_t cap = TM_MAX((size_t)1 << (20 + TM_MIN(d->n_blocks, (size_t)6)), d->one.len);
-            uint8_t **nb = tm_realloc(d->blocks, (d->n_blocks + 1) * sizeof *nb);
-            uint8_t *b = nb ? tm_malloc(cap) : NULL;
-            if (nb)
-                d->blocks = nb;
-            if (!b) {
-                st = TAMIS_ERR_NOMEM;
-            } else {
-                d->blocks[d->n_blocks++] = b;
-                d->block_used = 0;
-                d->block_cap = cap;
-            }
+        if (st == TAMIS_OK && !d->spill &&
+            d->mem_bytes + len + (d->n + 1) * MEM_PER_DOC(&d->p) > d->budget)
+            st = start_spill(d, err);
+        if (st == TAMIS_OK && d->spill) {
+            tm_dd_rec h;
+            memcpy(&h, rec, sizeof h);
+            h.seq = d->n;
+            if (fwrite(&h, sizeof h, 1, d->spill) != 1 ||
+                fwrite((const uint8_t *)rec + sizeof h, len - sizeof h, 1, d->spill) != 1)
+                st = tm_err(err, TAMIS_ERR_IO, "dedup spill", 0, 0, "write failed: %s",
+                            strerror(errno));
+            d->spill_bytes += len;
+        } else if (st == TAMIS_OK) {
+            st = keep_in_memory(d, rec, len);
+            if (st == TAMIS_OK)
+                ((tm_dd_rec *)d->rec[d->n])->seq = d->n;
         }
         if (st != TAMIS_OK)
-            return tm_err(err, st, doc->src_file, doc->src_offset, doc->src_record,
-                          "dedup: signature: %s", tamis_strerror(st));
-        uint8_t *dst = d->blocks[d->n_blocks - 1] + d->block_used;
-        memcpy(dst, d->one.data, d->one.len);
-        d->block_used += d->one.len;
-        d->rec[d->n] = dst;
+            return err && err->status == st ? st
+                                            : tm_err(err, st, doc->src_file, doc->src_offset,
+                                                     doc->src_record, "dedup: signature: %s",
+                                                     tamis_strerror(st));
     }
     d->n++;
     return TAMIS_OK;
+}
+
+/* Verified edges (sorted by (a, b), unique) -> counters, clusters, pairs file. */
+static tamis_status record_edges(dedup *d, const tm_dd_store *store, const tm_dd_edge *edges,
+                                 size_t n_edges, tamis_error *err)
+{
+    d->n_edges = n_edges;
+    for (size_t i = 0; i < n_edges; i++)
+        d->n_exact_edges += edges[i].exact;
+    tamis_status st = tm_dd_cluster(store, edges, n_edges, &d->cl);
+    if (st != TAMIS_OK)
+        return tm_err(err, st, NULL, 0, 0, "dedup: clustering %llu documents: %s",
+                      (unsigned long long)d->n, tamis_strerror(st));
+    if (d->cfg->pairs && d->cfg->pairs[0])
+        st = tm_dd_write_pairs(d->cfg->pairs, store, edges, n_edges, err);
+    return st;
+}
+
+/* Clusters the records of the spill file: the sharded steps' partitions, external bucket
+ * sort and verification over the mapped file, with the stage's budget as sort buffer. */
+static tamis_status finish_on_disk(dedup *d, tamis_error *err)
+{
+    tamis_status st = TAMIS_OK;
+    if (fflush(d->spill) != 0 || fseek(d->spill, 0, SEEK_SET) != 0 ||
+        (st = tm_dd_sig_header(d->spill, &d->p, 0, d->n, d->spill_bytes, "dedup spill",
+                               err)) != TAMIS_OK ||
+        fflush(d->spill) != 0)
+        return st != TAMIS_OK ? st
+                              : tm_err(err, TAMIS_ERR_IO, "dedup spill", 0, 0,
+                                       "write failed: %s", strerror(errno));
+    int fd = fileno(d->spill);
+    const char *name = "dedup spill";
+    if ((st = tm_dd_sigset_open(&d->ss, &d->p, &name, &fd, 1, err)) != TAMIS_OK)
+        return st;
+    fclose(d->spill); /* the mapping keeps the file */
+    d->spill = NULL;
+    d->on_disk = true;
+    uint32_t parts = d->cfg->partitions < 1 ? 1u
+                     : d->cfg->partitions > 65536 ? 65536u
+                                                  : (uint32_t)d->cfg->partitions;
+    tm_dd_edge *edges = NULL;
+    size_t n_edges = 0, cap_edges = 0;
+    /* Without a pairs file only the clusters matter: a spanning forest of them is enough,
+     * and it bounds the edges by the number of documents (a cluster of 60 exact copies
+     * has 1,770 verified pairs in every partition, and 59 forest edges). */
+    uint64_t *forest = NULL;
+    if (!(d->cfg->pairs && d->cfg->pairs[0])) {
+        forest = tm_malloc((d->n ? d->n : 1) * sizeof *forest);
+        if (!forest)
+            return tm_err(err, TAMIS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (uint64_t i = 0; i < d->n; i++)
+            forest[i] = i;
+    }
+    for (uint32_t part = 0; part < parts && st == TAMIS_OK; part++)
+        st = tm_dd_partition_edges(&d->ss, part, parts, d->budget / 2, spill_dir(d), forest,
+                                   &edges, &n_edges, &cap_edges, &d->n_candidates, err);
+    tm_free(forest);
+    if (st == TAMIS_OK) {
+        tm_dd_edges_sort_unique(edges, &n_edges);
+        st = record_edges(d, &d->ss.store, edges, n_edges, err);
+    }
+    tm_free(edges);
+    tm_dd_sigset_trim(&d->ss);
+    return st;
 }
 
 /* Clusters the records held in memory: entries of every band (and the exact-text bucket)
@@ -173,6 +416,8 @@ static tamis_status dedup_finish(void *self, tamis_error *err)
     d->finished = true;
     if (!d->records)
         return TAMIS_OK;
+    if (d->spill)
+        return finish_on_disk(d, err);
     const tm_dd_params *p = &d->p;
     tamis_status st = TAMIS_OK;
     const uint8_t **base = tm_malloc((d->n ? d->n : 1) * sizeof *base);
@@ -226,13 +471,7 @@ static tamis_status dedup_finish(void *self, tamis_error *err)
     d->n_candidates = cand.n;
     if ((st = tm_dd_verify(&store, &cand, &edges, &n_edges, &cap_edges)) != TAMIS_OK)
         goto fail;
-    d->n_edges = n_edges;
-    for (size_t i = 0; i < n_edges; i++)
-        d->n_exact_edges += edges[i].exact;
-    if ((st = tm_dd_cluster(&store, edges, n_edges, &d->cl)) != TAMIS_OK)
-        goto fail;
-    if (d->cfg->pairs && d->cfg->pairs[0])
-        st = tm_dd_write_pairs(d->cfg->pairs, &store, edges, n_edges, err);
+    st = record_edges(d, &store, edges, n_edges, err);
     goto done;
 oom:
     st = TAMIS_ERR_NOMEM;
@@ -308,6 +547,21 @@ static tamis_status remove_lines(dedup *d, tamis_doc *doc, uint64_t idx, tamis_e
     return st;
 }
 
+/* Record of document idx, in memory or in the mapped spill file. */
+static const uint8_t *rec_at(dedup *d, uint64_t idx)
+{
+    if (!d->on_disk)
+        return d->rec[idx];
+    /* Keep the resident part of the mapping small: its pages come back from the page
+     * cache when read again. */
+    const uint8_t *r = d->ss.base[idx];
+    uint64_t len = ((const tm_dd_rec *)r)->rec_len;
+    uint64_t before = atomic_fetch_add(&d->touched, len);
+    if (before / TM_DD_TRIM_BYTES != (before + len) / TM_DD_TRIM_BYTES)
+        tm_dd_sigset_trim(&d->ss);
+    return r;
+}
+
 static tamis_status dedup_process(void *self, tamis_doc *doc, tamis_error *err)
 {
     dedup *d = self;
@@ -322,7 +576,7 @@ static tamis_status dedup_process(void *self, tamis_doc *doc, tamis_error *err)
     const uint8_t *rec = NULL;
     tm_dd_view v = {0}, rv = {0};
     if (d->records) {
-        rec = d->rec[idx];
+        rec = rec_at(d, idx);
         tm_dd_view_rec(&d->p, rec, UINT32_MAX, &v);
         const char *id = doc->id ? doc->id : "";
         if (strcmp(id, v.id) != 0)
@@ -339,7 +593,7 @@ static tamis_status dedup_process(void *self, tamis_doc *doc, tamis_error *err)
     if (!d->records || d->cl.size[idx] < 2)
         return TAMIS_OK;
     uint64_t rep = d->cl.rep[idx];
-    tm_dd_view_rec(&d->p, d->rec[rep], UINT32_MAX, &rv);
+    tm_dd_view_rec(&d->p, rec_at(d, rep), UINT32_MAX, &rv);
     doc->has_dup = true;
     doc->dup_size = d->cl.size[idx];
     doc->dup_keep = rep == idx;
@@ -377,12 +631,13 @@ static char *dedup_report(const void *self)
                   "{\"documents\":%llu,\"clusters\":%llu,\"documents_in_clusters\":%llu,"
                   "\"candidate_pairs\":%llu,\"verified_pairs\":%llu,\"exact_pairs\":%llu,"
                   "\"dropped_exact\":%llu,\"dropped_near\":%llu,\"distinct_lines\":%llu,"
-                  "\"lines_removed\":%llu}",
+                  "\"lines_removed\":%llu,\"records_on_disk\":%llu}",
                   (unsigned long long)d->n, (unsigned long long)clusters,
                   (unsigned long long)in_clusters, (unsigned long long)d->n_candidates,
                   (unsigned long long)d->n_edges, (unsigned long long)d->n_exact_edges,
                   (unsigned long long)d->n_dup_exact, (unsigned long long)d->n_dup_near,
-                  (unsigned long long)d->lines.n, (unsigned long long)d->n_lines_removed);
+                  (unsigned long long)d->lines.n, (unsigned long long)d->n_lines_removed,
+                  (unsigned long long)(d->on_disk || d->spill ? d->spill_bytes : 0));
     if (tm_buf_nul(&b) != TAMIS_OK) {
         tm_buf_free(&b);
         return NULL;
@@ -401,4 +656,6 @@ const tm_stage_vt tm_dedup_stage = {
     .finish = dedup_finish,
     .report = dedup_report,
     .destroy = dedup_destroy,
+    .prepare = dedup_prepare,
+    .set_budget = dedup_set_budget,
 };

@@ -20,6 +20,20 @@
 #define TM_MAX_STAGES 16
 #define TM_BATCH_BYTES ((size_t)32 << 20) /* a batch also ends after this much input */
 
+/* How a memory budget (tamis_pipeline_opts.mem_mb, docs/architecture.md) is split. First
+ * TM_BUDGET_FIXED for what does not depend on the corpus: the program, libraries, models,
+ * stop-word sets and per-thread parser state (measured 40-60 MB in a full run). The rest R:
+ *   batches in flight: two batches of at most R/32 of input each; the stages' work on a
+ *     document takes a few times its input (parsed DOM, normalised copies), so about R/4;
+ *   what the documents' arenas keep between batches: at most R/8 over all slots;
+ *   the corpus stage observing a pass: R/2 for its state (dedup's records), past which it
+ *     keeps that state on disk;
+ *   the remaining R/8: readers' and writers' codec contexts, spool writers, statistics. */
+#define TM_BUDGET_FIXED ((size_t)48 << 20)
+#define TM_BUDGET_BATCH_DIV 32
+#define TM_BUDGET_KEEP_DIV 8
+#define TM_BUDGET_CORPUS_DIV 2
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -40,6 +54,7 @@ typedef struct batch {
     slot *slots;
     size_t n, cap;
     size_t from, to; /* stage range this batch runs */
+    tamis_stage *prep; /* corpus stage that will observe the survivors: its prepare() */
     /* Work counters live in the batch: a worker that wakes late holds a pointer to the
      * batch it was posted, never to a newer one's counters. */
     atomic_size_t next, done;
@@ -49,6 +64,9 @@ struct tamis_pipeline {
     tamis_pipeline_opts o;
     tamis_stage *stages[TM_MAX_STAGES];
     size_t n_stages;
+    size_t batch_bytes; /* a batch ends after this much input */
+    size_t slot_keep;   /* a document's arena above this is freed after its batch */
+    size_t corpus_mem;  /* budget of a corpus stage's state, 0: none */
     /* worker pool */
     pthread_t *threads;
     int n_threads;
@@ -69,10 +87,14 @@ struct tamis_pipeline {
     size_t dir_shard, dir_shards;
 };
 
-static void process_slot(tamis_pipeline *p, slot *s, size_t from, size_t to)
+/* Runs stages [from, to) on one document, then the observing corpus stage's prepare()
+ * on a survivor, so that the serial observe() only stores what it made. */
+static void process_slot(tamis_pipeline *p, slot *s, size_t from, size_t to,
+                         tamis_stage *prep)
 {
     s->st = TAMIS_OK;
     s->reached = (int)from;
+    s->doc->corpus_rec = NULL;
     for (size_t k = from; k < to; k++) {
         if (tamis_doc_dropped(s->doc))
             break;
@@ -82,9 +104,11 @@ static void process_slot(tamis_pipeline *p, slot *s, size_t from, size_t to)
         s->reached = (int)k + 1;
         if (st != TAMIS_OK) {
             s->st = st;
-            break;
+            return;
         }
     }
+    if (prep && !tamis_doc_dropped(s->doc))
+        s->st = tm_stage_prepare(prep, s->doc, &s->err);
 }
 
 static void *worker_main(void *arg)
@@ -106,7 +130,7 @@ static void *worker_main(void *arg)
             size_t i = atomic_fetch_add(&b->next, 1);
             if (i >= b->n)
                 break;
-            process_slot(p, &b->slots[i], b->from, b->to);
+            process_slot(p, &b->slots[i], b->from, b->to, b->prep);
             if (atomic_fetch_add(&b->done, 1) + 1 == b->n) {
                 pthread_mutex_lock(&p->mu);
                 pthread_cond_signal(&p->done_cv);
@@ -145,7 +169,7 @@ static void pool_post(tamis_pipeline *p, batch *b)
 {
     if (!p->pool_started || p->n_threads <= 1) {
         for (size_t i = 0; i < b->n; i++)
-            process_slot(p, &b->slots[i], b->from, b->to);
+            process_slot(p, &b->slots[i], b->from, b->to, b->prep);
         return;
     }
     if (b->n == 0)
@@ -208,6 +232,16 @@ tamis_status tamis_pipeline_new(tamis_pipeline **out, const tamis_pipeline_opts 
     if (!p->o.batch_docs)
         p->o.batch_docs = 256;
     p->n_threads = p->o.threads > 0 ? p->o.threads : cpu_count();
+    p->batch_bytes = TM_BATCH_BYTES;
+    p->slot_keep = SIZE_MAX;
+    if (p->o.mem_mb) {
+        size_t budget = p->o.mem_mb << 20;
+        budget = budget > 2 * TM_BUDGET_FIXED ? budget - TM_BUDGET_FIXED : TM_BUDGET_FIXED;
+        p->batch_bytes = TM_MIN(TM_BATCH_BYTES, TM_MAX(budget / TM_BUDGET_BATCH_DIV,
+                                                       (size_t)1 << 20));
+        p->slot_keep = budget / TM_BUDGET_KEEP_DIV / (2 * p->o.batch_docs);
+        p->corpus_mem = budget / TM_BUDGET_CORPUS_DIV;
+    }
     *out = p;
     return TAMIS_OK;
 }
@@ -353,6 +387,11 @@ static tamis_status emit(tamis_pipeline *p, batch *b, sink *k, tamis_error *err)
         if (st != TAMIS_OK)
             return st;
     }
+    /* An arena keeps its largest chunk for the next document; under a budget, a slot
+     * that held a big document gives its memory back instead of keeping it. */
+    for (size_t i = 0; i < b->n; i++)
+        if (b->slots[i].doc->arena.total > p->slot_keep)
+            tm_arena_free(&b->slots[i].doc->arena);
     return TAMIS_OK;
 }
 
@@ -393,7 +432,7 @@ static tamis_status fill(tamis_pipeline *p, source *src, batch *b, bool count_in
     atomic_store(&b->next, SIZE_MAX / 2);
     b->n = 0;
     size_t bytes = 0;
-    while (b->n < p->o.batch_docs && bytes < TM_BATCH_BYTES) {
+    while (b->n < p->o.batch_docs && bytes < p->batch_bytes) {
         slot *s = &b->slots[b->n];
         memset(&s->err, 0, sizeof s->err);
         tamis_error e = {0};
@@ -482,6 +521,7 @@ static tamis_status run_pass(tamis_pipeline *p, source *src, size_t from, size_t
         st = batch_reserve(&bufs[i], p->o.batch_docs);
         bufs[i].from = from;
         bufs[i].to = to;
+        bufs[i].prep = k->observe;
     }
     if (st == TAMIS_OK)
         st = pool_start(p);
@@ -589,6 +629,8 @@ static tamis_status run_passes(tamis_pipeline *p, const char *const *inputs, siz
         k.final = last;
         k.observe = last ? NULL : p->stages[range[j + 1][0]];
         k.out = out;
+        if (k.observe)
+            tm_stage_set_budget(k.observe, p->corpus_mem, NULL);
         if (!last) {
             snprintf(spool_out, sizeof spool_out, "%s/tamis-spool-XXXXXX",
                      tmpdir && *tmpdir ? tmpdir : "/tmp");
@@ -816,6 +858,7 @@ tamis_status tamis_pipeline_run_dir(tamis_pipeline *p, const char *const *inputs
             /* The corpus stage starting this level observes every survivor of the
              * previous level, shard by shard in order (also the resumed ones). */
             tamis_stage *obs = p->stages[range[j][0]];
+            tm_stage_set_budget(obs, p->corpus_mem, work);
             tamis_stats *scratch = tamis_stats_new();
             uint64_t seq = 0;
             for (size_t i = 0; i < n_inputs && st == TAMIS_OK; i++) {

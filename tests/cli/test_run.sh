@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_run.sh — `tamis run` end to end on the bundled examples: same bytes whatever -j,
-# every record accounted for, resume after SIGKILL gives identical output, SIGINT leaves
-# no complete-looking partial shard, unwritable OUTDIR is a clear error, and the report
+# every record accounted for, resume after SIGKILL gives identical output, the same bytes
+# under a small memory budget with dedup's records on disk, SIGINT leaves no
+# complete-looking partial shard, unwritable OUTDIR is a clear error, and the report
 # page renders in headless Chromium with the numbers of stats.json.
 set -u
 : "${TAMIS:?}" "${TAMIS_SRC:?}"
@@ -74,6 +75,49 @@ for k in 1 2 3; do
   "$TAMIS" run -q "$T/many"/* -o "$T/k"
   check "[ \"$(digest "$T/k")\" = \"$ref\" ]" "resumed run $k differs from the uninterrupted run"
 done
+
+# Memory budget: the smallest budget, with dedup's records all on disk (dedup.mem_mb=0),
+# gives the same bytes for -j1 and -j2 as the default run, and the same verified pairs.
+"$TAMIS" run -v --set dedup.pairs="$T/pairs-mem.tsv" "$T/many"/* -o "$T/mem" 2>"$T/mem.err"
+# The dedup report without the figures that depend on where records are.
+ddrep() { grep -o '"documents".*"lines_removed":[0-9]*' "$1" | sed 's/"candidate_pairs":[0-9]*,//'; }
+check "grep -q '\"records_on_disk\":0' '$T/mem.err'" "default budget: $(grep dedup "$T/mem.err")"
+check "[ \"$(digest "$T/mem")\" = \"$ref\" ]" "pairs run differs from the reference"
+for j in 1 2; do
+  "$TAMIS" run -v -j$j --mem-mb 96 --set dedup.mem_mb=0 --set dedup.pairs="$T/pairs-disk$j.tsv" \
+    "$T/many"/* -o "$T/disk$j" 2>"$T/disk$j.err"; rc=$?
+  check "[ $rc -eq 0 ]" "--mem-mb 96 -j$j exit code $rc"
+  check "[ \"$(digest "$T/disk$j")\" = \"$ref\" ]" "records on disk, -j$j: output differs"
+  check "cmp -s '$T/pairs-mem.tsv' '$T/pairs-disk$j.tsv'" "records on disk, -j$j: pairs differ"
+  check "grep -Eq '\"records_on_disk\":[1-9]' '$T/disk$j.err' && [ \"$(ddrep "$T/disk$j.err")\" = \"$(ddrep "$T/mem.err")\" ]" \
+    "records on disk, -j$j: report $(grep dedup "$T/disk$j.err") vs $(grep dedup "$T/mem.err")"
+done
+# The many inputs are 30 copies of two files: every document dedup sees is in a cluster
+# of a multiple of 30 copies, so every verified pair count is 30*29/2 per cluster or more.
+python3 - "$T/mem.err" "$T/pairs-mem.tsv" <<'PY' && ok || bad "dedup of 30 copies: $(grep dedup "$T/mem.err")"
+import json, re, sys
+r = json.loads(re.search(r"dedup: (\{.*\})", open(sys.argv[1]).read()).group(1))
+pairs = sum(1 for _ in open(sys.argv[2]))
+assert r["documents"] % 30 == 0 and r["documents"] == r["documents_in_clusters"], r
+assert r["dropped_exact"] + r["dropped_near"] == r["documents"] - r["clusters"], r
+assert r["verified_pairs"] == pairs >= r["clusters"] * 435, (r, pairs)
+PY
+# A kill while the records are on disk, then resume: same bytes.
+rm -rf "$T/kd"
+"$TAMIS" run -q --mem-mb 96 --set dedup.mem_mb=0 "$T/many"/* -o "$T/kd" &
+pid=$!
+sleep "0.$((RANDOM % 9 + 1))"
+kill -KILL $pid 2>/dev/null
+wait $pid 2>/dev/null
+"$TAMIS" run -q --mem-mb 96 --set dedup.mem_mb=0 "$T/many"/* -o "$T/kd"
+check "[ \"$(digest "$T/kd")\" = \"$ref\" ]" "resumed run with records on disk differs"
+check "[ -z \"$(ls "$T/kd/.tamis" | grep -v -E '^level[0-9]+-[0-9]+\.stats$')\" ]" "files left in .tamis: $(ls "$T/kd/.tamis")"
+# The budget from a config file; a budget below the minimum is a usage error.
+printf '[run]\nmem_mb = 100\n' > "$T/mem.ini"
+"$TAMIS" run -q --config "$T/mem.ini" "${IN[@]}" -o "$T/memcfg"; rc=$?
+check "[ $rc -eq 0 ] && [ \"$(digest "$T/memcfg")\" = \"$(digest "$T/j1")\" ]" "[run] mem_mb: exit $rc or output differs"
+"$TAMIS" run -q --mem-mb 10 "${IN[@]}" -o "$T/memlow" 2>"$T/memlow.err"; rc=$?
+check "[ $rc -eq 2 ] && grep -q mem-mb '$T/memlow.err'" "--mem-mb 10: exit $rc, $(cat "$T/memlow.err")"
 
 # SIGINT: exits 130, says so, and leaves no partial shard under a final name.
 rm -rf "$T/int"
