@@ -146,11 +146,12 @@ static int class_id_first(const tm_hnode *n, const char *const *pats, size_t np)
 }
 #define MATCH_START(n, arr) class_id_first(n, arr, sizeof arr / sizeof arr[0])
 
-/* Offset of the first part of token t (start, or after '-', '_', a camelCase step) that
- * begins with one of pats; -1 if none. */
-static int part_at(const char *t, const char *const *pats, size_t np)
+/* Offset of the first part of the token t..end (its start, or after '-', '_', a camelCase
+ * step) that begins with one of pats; -1 if none. */
+static int part_at(const char *t, const char *end, const char *const *pats, size_t np)
 {
-    for (const char *p = t; *p; p++) {
+    /* matched in place: no pattern holds a space, so none runs past the token's end */
+    for (const char *p = t; p < end; p++) {
         if (p != t && !(p[-1] == '-' || p[-1] == '_' ||
                         (islower((unsigned char)p[-1]) && isupper((unsigned char)*p))))
             continue;
@@ -161,7 +162,6 @@ static int part_at(const char *t, const char *const *pats, size_t np)
     }
     return -1;
 }
-
 /* A content name counts only when it comes before any widget name in its token: the parts
  * after a widget's name describe the widget ("newsletter__content", "related-posts"), and
  * "news" must not make "newsletter" content. Layout names (sidebar, footer) are not in the
@@ -190,19 +190,15 @@ static int token_positive(const char *v)
 {
     size_t n;
     for (const char *cur = v, *t; (t = next_token(&cur, &n));) {
-        char tok[128];
-        if (n >= sizeof tok)
+        int ps = part_at(t, t + n, pos, sizeof pos / sizeof pos[0]);
+        if (ps < 0)
             continue;
-        memcpy(tok, t, n);
-        tok[n] = 0;
-        int ps = part_at(tok, pos, sizeof pos / sizeof pos[0]);
-        int ns = part_at(tok, widgets, sizeof widgets / sizeof widgets[0]);
-        if (ps >= 0 && (ns < 0 || ps < ns))
+        int ns = part_at(t, t + n, widgets, sizeof widgets / sizeof widgets[0]);
+        if (ns < 0 || ps < ns)
             return 1;
     }
     return 0;
 }
-
 /* Short boilerplate names that only count as a whole part of a token ("post-tags",
  * "ez-toc"), never as a prefix ("tocco"). "meta" is not one: "recipe-meta" and
  * "event-meta" hold the text of recipes and events. */
