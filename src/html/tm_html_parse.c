@@ -75,47 +75,38 @@ int tm_html_tag_id(const char *name, size_t len)
     return TM_T_OTHER;
 }
 
-/* Attributes some pass reads; the others are not copied. */
-/* Attributes some pass reads get a small id (1..); the others (0) are not copied.
- * Dispatch on the first letter: this runs for every attribute of the page. */
-static int attr_id(const char *a)
+/* Attributes some pass reads get a small id (TM_A_*); the others (TM_A_NONE) are not
+ * copied. By length, then bytes: this runs for every attribute of the page. */
+int tm_html_attr_id(const char *a, size_t n)
 {
-    static const char *const names[] = {
-        NULL, "aria-hidden", "alt", "class", "content", "charset", "datetime", "href",
-        "hidden", "http-equiv", "id", "itemprop", "itemtype", "itemscope", "lang", "name",
-        "property", "pubdate", "rel", "role", "style", "src", "type", "title", "xml:lang"};
-    int lo, hi;
-    switch (a[0]) {
-    case 'a': lo = 1, hi = 2; break;
-    case 'c': lo = 3, hi = 5; break;
-    case 'd': lo = 6, hi = 6; break;
-    case 'h': lo = 7, hi = 9; break;
-    case 'i': lo = 10, hi = 13; break;
-    case 'l': lo = 14, hi = 14; break;
-    case 'n': lo = 15, hi = 15; break;
-    case 'p': lo = 16, hi = 17; break;
-    case 'r': lo = 18, hi = 19; break;
-    case 's': lo = 20, hi = 21; break;
-    case 't': lo = 22, hi = 23; break;
-    case 'x': lo = 24, hi = 24; break;
-    default: return 0;
+#define TM_IS(lit, id)                                                                     \
+    if (!memcmp(a, lit, sizeof lit - 1))                                                   \
+        return id;
+    switch (n) {
+    case 2: TM_IS("id", TM_A_ID) break;
+    case 3: TM_IS("alt", TM_A_ALT) TM_IS("rel", TM_A_REL) TM_IS("src", TM_A_SRC) break;
+    case 4:
+        TM_IS("href", TM_A_HREF) TM_IS("lang", TM_A_LANG) TM_IS("name", TM_A_NAME)
+        TM_IS("role", TM_A_ROLE) TM_IS("type", TM_A_TYPE) break;
+    case 5: TM_IS("class", TM_A_CLASS) TM_IS("style", TM_A_STYLE) TM_IS("title", TM_A_TITLE) break;
+    case 6: TM_IS("hidden", TM_A_HIDDEN) break;
+    case 7:
+        TM_IS("content", TM_A_CONTENT) TM_IS("charset", TM_A_CHARSET)
+        TM_IS("pubdate", TM_A_PUBDATE) break;
+    case 8:
+        TM_IS("datetime", TM_A_DATETIME) TM_IS("itemprop", TM_A_ITEMPROP)
+        TM_IS("itemtype", TM_A_ITEMTYPE) TM_IS("property", TM_A_PROPERTY)
+        TM_IS("xml:lang", TM_A_XML_LANG) break;
+    case 9: TM_IS("itemscope", TM_A_ITEMSCOPE) break;
+    case 10: TM_IS("http-equiv", TM_A_HTTP_EQUIV) break;
+    case 11: TM_IS("aria-hidden", TM_A_ARIA_HIDDEN) break;
+    default: break;
     }
-    for (int i = lo; i <= hi; i++)
-        if (!strcmp(a, names[i]))
-            return i;
-    return 0;
+#undef TM_IS
+    return TM_A_NONE;
 }
 
-const char *tm_html_attr(const tm_hnode *n, const char *name)
-{
-    if (!n->n_attrs)
-        return NULL;
-    int id = attr_id(name);
-    for (uint16_t i = 0; i < n->n_attrs; i++)
-        if (n->attrs[i].id == id)
-            return n->attrs[i].value;
-    return NULL;
-}
+static int attr_id(const char *a) { return tm_html_attr_id(a, strlen(a)); }
 
 /* ---- SAX builder */
 typedef struct builder {
@@ -139,6 +130,11 @@ typedef struct builder {
     uint16_t st_n;
     int st_valid;
     tm_buf scratch; /* the rewritten start tag */
+    /* tag ids by libxml2's interned name pointer (tm_html_tag_id is a bsearch) */
+    struct {
+        const xmlChar *name;
+        int tag;
+    } tag_cache[64];
     int pending_break; /* a flattened block started: separate the next text */
     int nomem;
 } builder;
@@ -148,6 +144,27 @@ static double since(const struct timespec *t0)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static int tag_of(builder *b, const xmlChar *name)
+{
+    size_t h = ((uintptr_t)name >> 3) & 63;
+    if (b->tag_cache[h].name != name) {
+        b->tag_cache[h].name = name;
+        b->tag_cache[h].tag = tm_html_tag_id((const char *)name, strlen((const char *)name));
+    }
+    return b->tag_cache[h].tag;
+}
+
+/* Elements libxml2 closes right after their start tag (its own table, read once). */
+static unsigned char empty_tag[TM_T__COUNT];
+
+static int is_empty_element(int tag, const char *name)
+{
+    if (tag != TM_T_OTHER)
+        return empty_tag[tag];
+    const htmlElemDesc *info = htmlTagLookup((const xmlChar *)name);
+    return info && info->empty;
 }
 
 static void check_budget(builder *b)
@@ -246,14 +263,30 @@ static void skip_raw_text(builder *b, const char *name)
 static void add_text(builder *b, const xmlChar *ch, int len);
 static const xmlChar *plain_run(const xmlChar *s, const xmlChar *end);
 
-static inline int is_blank(xmlChar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-static inline int is_alpha(xmlChar c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+/* Byte classes of the start-tag grammar: 1 ASCII letter, 2 name byte (letters, digits,
+ * ':' '-' '_' '.', as htmlParseHTMLName reads them), 4 blank (IS_BLANK_CH). */
+static const unsigned char byte_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 0, 0, 4, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 2,
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+static inline int is_blank(xmlChar c) { return byte_class[c] & 4; }
+static inline int is_alpha(xmlChar c) { return byte_class[c] & 1; }
+static inline int is_name_char(xmlChar c) { return byte_class[c] & 2; }
 static inline xmlChar lower(xmlChar c) { return c >= 'A' && c <= 'Z' ? (xmlChar)(c + 32) : c; }
-/* the bytes htmlParseHTMLName takes after the first */
-static inline int is_name_char(xmlChar c)
-{
-    return is_alpha(c) || (c >= '0' && c <= '9') || c == ':' || c == '-' || c == '_' || c == '.';
-}
 static inline const xmlChar *skip_blanks(const xmlChar *p, const xmlChar *end)
 {
     while (p < end && is_blank(*p))
@@ -275,20 +308,35 @@ typedef struct slim_attr {
     int plain; /* libxml2 would return the value's bytes unchanged */
 } slim_attr;
 
-/* Checks the bytes of an attribute value: 0 when a byte could make libxml2 read the tag
+/* Checks the bytes of a value a pass reads: 0 when a byte could make libxml2 read the tag
  * differently (NUL ends the value early, other C0 controls end the attribute loop in
  * some 2.9 releases); *plain = 0 when libxml2 would change the value: '&' (entities),
- * CR, U+FFFE/U+FFFF (not XML characters). */
+ * CR, U+FFFE/U+FFFF (not XML characters). Eight bytes at a time while none of them is
+ * below 0x20, '&' or 0xEF (the lead byte of U+FFFE/U+FFFF). */
 static inline int value_ok(const xmlChar *v, const xmlChar *e, int *plain)
 {
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     *plain = 1;
-    for (const xmlChar *p = v; p < e; p++) {
+    const xmlChar *p = v;
+    while (p < e) {
+        if (e - p >= 8) {
+            uint64_t w, amp, ef;
+            memcpy(&w, p, 8);
+            amp = w ^ (ones * '&');
+            ef = w ^ (ones * 0xEF);
+            uint64_t hit = ((w - ones * 0x20) & ~w) | ((amp - ones) & ~amp) | ((ef - ones) & ~ef);
+            if (!(hit & highs)) {
+                p += 8;
+                continue;
+            }
+        }
         xmlChar c = *p;
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
             return 0;
         if (c == '&' || c == '\r' ||
             (c == 0xEF && e - p > 2 && p[1] == 0xBF && (p[2] & 0xFE) == 0xBE))
             *plain = 0;
+        p++;
     }
     return 1;
 }
@@ -352,7 +400,7 @@ static void slim_start_tag(builder *b, const xmlChar *s, int gt)
         if (al >= 100) /* libxml2 cuts names there */
             return;
         an[TM_MIN(al, sizeof an - 1)] = '\0';
-        t->id = al < sizeof an - 1 ? attr_id(an) : 0;
+        t->id = al < sizeof an - 1 ? tm_html_attr_id(an, al) : TM_A_NONE;
         t->end = p;
         t->val = NULL;
         t->val_len = 0;
@@ -378,7 +426,9 @@ static void slim_start_tag(builder *b, const xmlChar *s, int gt)
                 if (!t->val_len)
                     return;
             }
-            if (!value_ok(t->val, t->val + t->val_len, &t->plain))
+            /* a value no pass reads only has to end where libxml2 ends it */
+            if (t->id ? !value_ok(t->val, t->val + t->val_len, &t->plain)
+                      : memchr(t->val, 0, t->val_len) != NULL)
                 return;
             t->end = p;
         }
@@ -411,22 +461,29 @@ static void slim_start_tag(builder *b, const xmlChar *s, int gt)
                 return;
         }
     }
-    tm_buf *w = &b->scratch;
-    tm_buf_clear(w);
-    tm_buf_append(w, s, (size_t)(name_end - s));
-    for (int i = 0; i < na; i++) {
-        if (!at[i].id || at[i].plain)
-            continue;
-        tm_buf_putc(w, ' ');
-        tm_buf_append(w, at[i].start, (size_t)(at[i].end - at[i].start));
+    xmlChar *dst;
+    if (na == n_stash + n_gone) {
+        /* nothing left for libxml2: "<name" moves up to the tail */
+        dst = (xmlChar *)tail - (name_end - s);
+        memmove(dst, s, (size_t)(name_end - s));
+    } else {
+        tm_buf *w = &b->scratch;
+        tm_buf_clear(w);
+        tm_buf_append(w, s, (size_t)(name_end - s));
+        for (int i = 0; i < na; i++) {
+            if (!at[i].id || at[i].plain)
+                continue;
+            tm_buf_putc(w, ' ');
+            tm_buf_append(w, at[i].start, (size_t)(at[i].end - at[i].start));
+        }
+        if (is_blank(tail[-1])) /* an unquoted value before "/>" must not take the '/' */
+            tm_buf_putc(w, ' ');
+        tm_buf_append(w, tail, tail_len);
+        if (!w->data || w->len > (size_t)(tail + tail_len - s))
+            return;
+        dst = (xmlChar *)tail + tail_len - w->len;
+        memcpy(dst, w->data, w->len);
     }
-    if (is_blank(tail[-1])) /* an unquoted value before "/>" must not take the '/' */
-        tm_buf_putc(w, ' ');
-    tm_buf_append(w, tail, tail_len);
-    if (!w->data || w->len > (size_t)(tail + tail_len - s))
-        return;
-    xmlChar *dst = (xmlChar *)tail + tail_len - w->len;
-    memcpy(dst, w->data, w->len);
     if (gt) {
         dst[-1] = '>';
         in->cur = dst - 1;
@@ -467,12 +524,13 @@ static int closes_start_tag(const xmlParserInputPtr in, const char *name)
  * (where text opens an implied <p>), not for empty elements (closed right after '>').
  * Then the start tag that follows is slimmed. own_tag: the cursor is known to be on this
  * element's own '>' (its attributes came through slim_start_tag). */
-static void take_first_text(builder *b, const char *name, int own_tag)
+static void take_first_text(builder *b, const char *name, int tag, int own_tag)
 {
 #if LIBXML_VERSION >= 20900 && LIBXML_VERSION < 21100
     xmlParserInputPtr in = b->ctxt->input;
-    if (!in || !in->cur || !in->end || !in->base || *in->cur != '>' || !b->ctxt->name ||
-        strcmp((const char *)b->ctxt->name, name) != 0)
+    const char *top = (const char *)b->ctxt->name; /* the same dict pointer, normally */
+    if (!in || !in->cur || !in->end || !in->base || *in->cur != '>' || !top ||
+        (top != name && strcmp(top, name) != 0))
         return;
     if (in->base >= b->own && in->base < b->own + b->own_len)
         return;
@@ -480,11 +538,10 @@ static void take_first_text(builder *b, const char *name, int own_tag)
     /* implied <body>/<p> are started with the cursor on another tag's '>' */
     if (!own_tag && !closes_start_tag(in, name))
         return;
-    int raw = !strcmp(name, "script");
+    int raw = tag == TM_T_SCRIPT;
     const xmlChar *s = in->cur + 1;
-    if (strcmp(name, "html") != 0 && strcmp(name, "head") != 0) {
-        const htmlElemDesc *info = htmlTagLookup((const xmlChar *)name);
-        const xmlChar *p = info && info->empty ? NULL : plain_run(s, in->end);
+    if (tag != TM_T_HTML && tag != TM_T_HEAD) {
+        const xmlChar *p = is_empty_element(tag, name) ? NULL : plain_run(s, in->end);
         if (p) {
             add_text(b, s, (int)(p - s));
             ((xmlChar *)p)[-1] = '>';
@@ -497,6 +554,7 @@ static void take_first_text(builder *b, const char *name, int own_tag)
 #else
     (void)b;
     (void)name;
+    (void)tag;
     (void)own_tag;
 #endif
 }
@@ -530,7 +588,7 @@ static void take_next_text(builder *b, const char *name)
     htmlParserCtxtPtr ctxt = b->ctxt;
     xmlParserInputPtr in = ctxt->input;
     if (!in || !in->cur || !in->end || !in->base || ctxt->nameNr < 2 || !ctxt->name ||
-        strcmp((const char *)ctxt->name, name) != 0)
+        ((const char *)ctxt->name != name && strcmp((const char *)ctxt->name, name) != 0))
         return;
     if (in->base >= b->own && in->base < b->own + b->own_len)
         return;
@@ -608,12 +666,12 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
         b->overflow++;
         b->h->depth_limit = 1;
         /* keep flattened blocks apart: the next text starts with a newline */
-        if (tm_html_is_block(tm_html_tag_id((const char *)name, strlen((const char *)name))))
+        if (tm_html_is_block(tag_of(b, name)))
             b->pending_break = 1;
         return;
     }
     const char *nm = (const char *)name;
-    int tag = tm_html_tag_id(nm, strlen(nm));
+    int tag = tag_of(b, name);
     tm_hnode *n = new_node(b, tag);
     if (!n)
         return;
@@ -656,7 +714,7 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     if (b->skip_text)
         skip_raw_text(b, nm);
     else
-        take_first_text(b, nm, own_tag);
+        take_first_text(b, nm, tag, own_tag);
 }
 
 static void sax_end(void *ctx, const xmlChar *name)
@@ -940,7 +998,15 @@ static const char *decode(tm_arena *a, const uint8_t *s, size_t n, const char *d
  * parser contexts race to create its global mutexes and dictionaries (a deadlock seen in
  * `tamis run -j2`). pthread_once makes the first caller do it. */
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-static void xml_init(void) { xmlInitParser(); }
+static void xml_init(void)
+{
+    xmlInitParser();
+    for (size_t i = 0; i < sizeof tag_names / sizeof tag_names[0]; i++) {
+        const htmlElemDesc *info = htmlTagLookup((const xmlChar *)tag_names[i].name);
+        if (tag_names[i].id != TM_T_OTHER)
+            empty_tag[tag_names[i].id] = info && info->empty;
+    }
+}
 void tm_html_init(void) { pthread_once(&xml_once, xml_init); }
 
 tamis_status tm_html_parse(tm_arena *a, const uint8_t *bytes, size_t n, const char *declared,
