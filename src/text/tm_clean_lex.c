@@ -252,7 +252,13 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
             }
             /* A run of ASCII letters and digits eight bytes at a time: range tests find
              * its end, 'A'..'Z' get bit 5 (no carry crosses bytes below 0x80); bytes past
-             * the run are overwritten later or lie in the buffer's slack. */
+             * the run are overwritten later or lie in the buffer's slack. A word that
+             * starts at the run's first chunk and ends within 15 bytes at an ASCII
+             * separator is hashed from the registers (cl_hash of its zero-padded bytes),
+             * the separator consumed and the next word started here. chunk: 0 or 1 for
+             * the first two chunks of such a word, 2 otherwise. */
+            uint64_t first = 0;
+            int chunk = k == ws ? 0 : 2;
             for (;;) {
                 if (end - p < 8) {
                     char t;
@@ -274,29 +280,35 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
                 up = ((x7 + 0x3F3F3F3F3F3F3F3Full) ^ (x7 + 0x2525252525252525ull)) & hb;
                 lo = x | (up >> 2);
                 memcpy(s + k, &lo, 8);
-                if (stop) {
-                    size_t r = (size_t)__builtin_ctzll(stop) >> 3;
-                    uint64_t m = (1ull << (8 * r)) - 1;
-                    digits += (uint32_t)((((dg & m & hb) >> 7) * 0x0101010101010101ull) >> 56);
-                    alnum += (uint32_t)r;
-                    bool whole = k == ws && !((x >> (8 * r)) & 0x80);
-                    k += r;
-                    p += r;
-                    if (whole) {
-                        /* The whole word in this chunk and an ASCII separator after it:
-                         * hashed from the register (cl_hash of the zero-padded bytes),
-                         * the separator consumed here. */
-                        put_word(w, &nw, ws, k, ostart, (size_t)(p - line), cl_mix(lo & m, 0, r));
-                        s[k++] = ' ';
-                        inword = false;
-                        p++;
-                    }
-                    break;
+                if (!stop) {
+                    digits += (uint32_t)((((dg & hb) >> 7) * 0x0101010101010101ull) >> 56);
+                    alnum += 8;
+                    k += 8;
+                    p += 8;
+                    if (chunk == 0)
+                        first = lo;
+                    chunk += chunk < 2;
+                    continue;
                 }
-                digits += (uint32_t)((((dg & hb) >> 7) * 0x0101010101010101ull) >> 56);
-                alnum += 8;
-                k += 8;
-                p += 8;
+                size_t r = (size_t)__builtin_ctzll(stop) >> 3;
+                uint64_t m = (1ull << (8 * r)) - 1;
+                digits += (uint32_t)((((dg & m & hb) >> 7) * 0x0101010101010101ull) >> 56);
+                alnum += (uint32_t)r;
+                k += r;
+                p += r;
+                if (chunk == 2 || ((x >> (8 * r)) & 0x80))
+                    break;
+                put_word(w, &nw, ws, k, ostart, (size_t)(p - line),
+                         chunk == 0 ? cl_mix(lo & m, 0, r) : cl_mix(first, lo & m, 8 + r));
+                s[k++] = ' ';
+                inword = false;
+                p++;
+                if (p == end || !norm_ascii256[(unsigned char)*p])
+                    break;
+                inword = true;
+                ws = k;
+                ostart = (size_t)(p - line);
+                chunk = 0;
             }
             continue;
         }
