@@ -194,6 +194,14 @@ static int token_positive(const char *v)
         if (ps < 0)
             continue;
         int ns = part_at(t, t + n, widgets, sizeof widgets / sizeof widgets[0]);
+        /* a BEM element named as boilerplate is that boilerplate, whatever its block is
+         * called ("article-header__author", "post__share") */
+        const char *el = NULL;
+        for (const char *q = t; q + 1 < t + n; q++)
+            if (q[0] == '_' && q[1] == '_')
+                el = q + 2;
+        if (el && part_at(el, t + n, neg_strong, sizeof neg_strong / sizeof neg_strong[0]) == 0)
+            continue;
         if (ns < 0 || ps < ns)
             return 1;
     }
