@@ -64,6 +64,9 @@ struct cl_lex {
     cl_map stop;   /* word -> language mask */
     int32_t class_head[LX__COUNT];
     int32_t related_by_byte[256]; /* related labels by first normalised byte */
+    /* One bit per first two bytes of a related label (a one-byte label sets its first
+     * byte with every second one): most lines start with none, and skip the chain. */
+    uint64_t related2[65536 / 64];
     int n_langs;
     size_t stop_maxlen; /* longest stop word (bytes): longer words skip the lookup */
     const char *langs[CL_MAX_LANGS];
@@ -424,6 +427,11 @@ static bool add_phrase(cl_lex *lx, cl_lexclass cls, const char *txt, size_t n)
     if (cls == LX_RELATED) {
         ph->next_by_byte = lx->related_by_byte[(unsigned char)nl.s[0]];
         lx->related_by_byte[(unsigned char)nl.s[0]] = (int32_t)lx->n_ph;
+        for (unsigned b1 = 0; b1 < 256; b1++)
+            if (nl.n == 1 || b1 == (unsigned char)nl.s[1]) {
+                unsigned key = (unsigned char)nl.s[0] | b1 << 8;
+                lx->related2[key >> 6] |= 1ull << (key & 63);
+            }
     }
     lx->class_head[cls] = (int32_t)lx->n_ph;
     if (ph->nospace) {
@@ -802,6 +810,11 @@ size_t cl_lex_prefix(const cl_lex *lx, cl_lexclass c, const cl_norm *nl, bool *b
     if (!n)
         return 0;
     bool rel = c == LX_RELATED;
+    if (rel) {
+        unsigned key = (unsigned char)s[0] | (unsigned)(n > 1 ? (unsigned char)s[1] : 0) << 8;
+        if (!(lx->related2[key >> 6] >> (key & 63) & 1))
+            return 0;
+    }
     for (int32_t i = rel ? lx->related_by_byte[(unsigned char)s[0]] : lx->class_head[c]; i >= 0;
          i = rel ? lx->ph[i].next_by_byte : lx->ph[i].next_in_class) {
         const cl_phrase *ph = &lx->ph[i];
