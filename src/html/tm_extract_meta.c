@@ -401,13 +401,14 @@ static int looks_like_url(const char *v)
     return !strncmp(v, "http://", 7) || !strncmp(v, "https://", 8) || !strncmp(v, "//", 2);
 }
 
-/* ASCII case-insensitive strstr (needle lower case); the library never calls setlocale. */
-static const char *strcasestr_ascii(const char *h, const char *needle)
+/* ASCII case-insensitive search for needle in h[0..n) (text nodes are not
+ * NUL-terminated); the library never calls setlocale. */
+static const char *find_ci(const char *h, size_t n, const char *needle)
 {
     size_t nl = strlen(needle);
-    for (; *h; h++)
-        if (!strncasecmp(h, needle, nl))
-            return h;
+    for (size_t i = 0; i + nl <= n; i++)
+        if (!strncasecmp(h + i, needle, nl))
+            return h + i;
     return NULL;
 }
 
@@ -440,7 +441,8 @@ static void put_author(meta_ctx *m, int prio, const char *v, size_t n)
         "text ", "geschrieben von ", "erstellt von ", "beitrag von ", "beitragvon ",
         "ein beitrag von ", "verfasst von ", "zeige alle beiträge von ", "alle beiträge von ",
         "view all posts by ", "more by ", "mehr von ", "submitted by ", "gespeichert von ", "fotos: ", "foto: ", "text & fotos: ",
-        "text und fotos: ", "interview: ", "redakteur: ", "redakteurin: ", "redaktion: ", "autor/in: ", "di ", "door "};
+        "text und fotos: ", "interview: ", "redakteur: ", "written by: ", "by: ", "autoren: ",
+        "autoren ", "redakteurin: ", "redaktion: ", "autor/in: ", "di ", "door "};
     for (int again = 1; again;) {
         again = 0;
         while (*c && (ispunct((unsigned char)*c) || *c == ' ') && *c != '@') {
@@ -463,7 +465,7 @@ static void put_author(meta_ctx *m, int prio, const char *v, size_t n)
      * follows a label after a date line */
     static const char *const mid[] = {" by ", " von ", " par ", " por "};
     for (size_t i = 0; i < sizeof mid / sizeof mid[0]; i++) {
-        const char *b = strcasestr_ascii(c, mid[i]);
+        const char *b = find_ci(c, strlen(c), mid[i]);
         char iso[40];
         if (b && parse_date_nbsp(c, (size_t)(b - c), DF_META | DF_SHORT_YEAR, iso)) {
             c = b + strlen(mid[i]);
@@ -475,7 +477,7 @@ static void put_author(meta_ctx *m, int prio, const char *v, size_t n)
                                             "published", "updated", "aktualisiert", "am ",
                                             "on ", "admin", "share", "teilen", "kommentar",
                                             /* author-link texts of themes */
-                                            "archiv", "view ", "alle ", "all posts"};
+                                            "archiv", "view ", "alle ", "all posts", "no author"};
     for (size_t i = 0; i < sizeof not_names / sizeof not_names[0]; i++)
         if (!strncasecmp(c, not_names[i], strlen(not_names[i])))
             return;
@@ -496,7 +498,11 @@ static void put_author(meta_ctx *m, int prio, const char *v, size_t n)
     for (const char *q = c; q < e; q++) {
         if (*q == '|' || *q == '\xE2' /* bullet, dashes */ || !strncmp(q, "\xC2\xBB", 2) ||
             !strncmp(q, "\xC2\xB7", 2) /* middle dot */ ||
-            isdigit((unsigned char)*q) || !strncasecmp(q, "http", 4) ||
+            /* a number that starts a word ("12.03.2020"), not one inside a user name
+             * ("marianne1", "Bo2man") */
+            (isdigit((unsigned char)*q) && (q == c || !isalnum((unsigned char)q[-1]))) ||
+            !strncmp(q, " am ", 4) /* "Jane am Samstag, 12.03." */ ||
+            !strncasecmp(q, "http", 4) ||
             !strncasecmp(q, "www.", 4)) {
             e = q;
             break;
@@ -558,7 +564,8 @@ static void put_author(meta_ctx *m, int prio, const char *v, size_t n)
     static const char *const words[] = {"von", "by", "par", "collectif", "montag", "dienstag",
                                         "mittwoch", "donnerstag", "freitag", "samstag",
                                         "sonntag", "monday", "tuesday", "wednesday",
-                                        "thursday", "friday", "saturday", "sunday", "posted"};
+                                        "thursday", "friday", "saturday", "sunday", "posted",
+                                        "por", "de", "di", "door", "und", "and", "stand"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if ((size_t)(e - c) == strlen(words[i]) && !strncasecmp(c, words[i], (size_t)(e - c)))
             return;
@@ -1026,7 +1033,8 @@ static int find_label(const char *t, size_t n)
 static const char *const byline_labels[] = {
     "by ", "von ", "text von ", "text: ", "par ", "por ", "autor: ", "autorin: ", "author: ",
     "written by ", "text und fotos: ", "ein beitrag von ", "geschrieben von ", "verfasst von ",
-    "posted by ", "auteur : ", "auteur: ", "door "};
+    "posted by ", "auteur : ", "auteur: ", "door ", "written by: ", "by: ", "autoren ",
+    "autoren: ", "redaktion: "};
 
 /* Length of the byline label at the start of t[0..n), 0 if none. */
 static size_t byline_label(const char *t, size_t n)
@@ -1060,30 +1068,49 @@ static void text_byline(meta_ctx *m, const char *t, size_t n, int min_words)
 {
     if (n < 5 || n > 100 || m->n_au >= 32)
         return;
-    while (n && isspace((unsigned char)*t))
-        t++, n--;
+    /* leading spaces, no-break spaces and separators ("-&nbsp;Redaktion: Jane Doe") */
+    while (n && (isspace((unsigned char)*t) || *t == '-' || *t == '|' ||
+                 ((unsigned char)*t == 0xC2 && n > 1 && (unsigned char)t[1] == 0xA0))) {
+        size_t k = (unsigned char)*t == 0xC2 ? 2 : 1;
+        t += k, n -= k;
+    }
     size_t skip = byline_label(t, n);
+    int max_words = 5;
     if (!skip && isdigit((unsigned char)*t)) {
-        /* a date line, then the label */
-        static const char *const mid[] = {" von ", " by ", " par ", " por "};
+        /* a date line, then the label ("12.05.2021 09:30 von Jane") or a separator and
+         * the name alone ("25.10.2022 - Jane Doe", "04.02.2022 | 13:10 Uhr | Jane Doe") */
+        static const char *const mid[] = {" von ", " by ", " par ", " por ", " - ", " | ",
+                                          " \xE2\x80\x93 ", " \xC2\xB7 "};
         for (size_t i = 0; i < sizeof mid / sizeof mid[0] && !skip; i++) {
-            const char *b = strcasestr_ascii(t, mid[i]);
+            const char *b = NULL;
+            for (const char *q = t; (q = find_ci(q, (size_t)(t + n - q), mid[i])); q++)
+                b = q; /* the last one */
             char iso[40];
-            if (b && (size_t)(b - t) < n &&
-                parse_date_nbsp(t, (size_t)(b - t), DF_META | DF_SHORT_YEAR, iso)) {
+            if (b && parse_date_nbsp(t, (size_t)(b - t), DF_META | DF_SHORT_YEAR, iso)) {
                 n -= (size_t)(b + 1 - t);
                 t = b + 1;
                 skip = strlen(mid[i]) - 1;
-                min_words = 1; /* "<date> von <name>" is a byline line already */
+                /* "<date> von <name>" is a byline line already; after a bare separator
+                 * only a short name is one */
+                if (i < 4)
+                    min_words = 1;
+                else
+                    min_words = 2, max_words = 3;
             }
         }
     }
     if (!skip)
         return;
     const char *p = t + skip, *e = t + n;
-    const char *comma = memchr(p, ',', (size_t)(e - p));
-    if (comma)
-        e = comma;
+    /* the name ends at a comma, a parenthesis ("Jane Doe (press officer)") or a wide gap
+     * before the next credit ("Jane Doe &nbsp; &nbsp;Illustration von ...") */
+    for (const char *q = p; q < e; q++)
+        if (*q == ',' || *q == '(' || (q > p && q[0] == ' ' && q + 1 < e && q[1] == ' ') ||
+            (q > p + 1 && (unsigned char)q[0] == 0xC2 && q + 1 < e &&
+             (unsigned char)q[1] == 0xA0)) {
+            e = q;
+            break;
+        }
     int words = 0;
     while (p < e) {
         while (p < e && *p == ' ')
@@ -1100,7 +1127,7 @@ static void text_byline(meta_ctx *m, const char *t, size_t n, int min_words)
             return;
         words++;
     }
-    if (words >= min_words && words <= 5)
+    if (words >= min_words && words <= max_words)
         put_author(m, P_TEXT, t, (size_t)(e - t));
 }
 

@@ -183,6 +183,23 @@ TEST(visible_bylines)
     CHECK_EQ_STR(got_date, "2017-06-24");
     meta_of("", "<p> von <em>Gerda Sommer</em></p>");
     CHECK_EQ_STR(got_author, "Gerda Sommer");
+    /* a date, a separator and a short name; a label after a separator; a name that ends
+     * at a parenthesis or at a wide gap before the next credit */
+    meta_of("", "<span class=\"field-content\">11.06.2021 - Lotte Brenner</span>");
+    CHECK_EQ_STR(got_author, "Lotte Brenner");
+    meta_of("", "<small>02.03.2022 | 09:10 Uhr | Ida Krug</small>");
+    CHECK_EQ_STR(got_author, "Ida Krug");
+    meta_of("", "<p>14.02.2021 - Der Bund der Steuerzahler warnt vor neuen Gebühren</p>");
+    CHECK_EQ_STR(got_author, "");
+    meta_of("", "<div>14.02.2021 <span>-&nbsp;Redaktion: Olaf Kurz (Pressesprecher)</span></div>");
+    CHECK_EQ_STR(got_author, "Olaf Kurz");
+    meta_of("", "<p><em>Text von Hanna Roth &nbsp; &nbsp;Illustration von Kai Bell</em></p>");
+    CHECK_EQ_STR(got_author, "Hanna Roth");
+    meta_of("", "<p><em>Written by: <a href=\"/x\">Maya Flores</a></em></p>");
+    CHECK_EQ_STR(got_author, "Maya Flores");
+    /* two names joined as the page writes them */
+    meta_of("", "<p>Autoren Eike Brandt und Mia Holm</p>");
+    CHECK_EQ_STR(got_author, "Eike Brandt und Mia Holm");
     /* the agency after the comma is not the author */
     meta_of("", "<p>Von Paul Keller, dpa</p>");
     CHECK_EQ_STR(got_author, "Paul Keller");
@@ -221,6 +238,11 @@ TEST(author_cleanup)
     CHECK_EQ_STR(got_author, "Jane Roe");
     meta_of("", "<div class=\"author\">Nina Berg Kategorien: Reisen</div>");
     CHECK_EQ_STR(got_author, "Nina Berg");
+    /* digits inside a user name stay; a weekday after "am" goes */
+    meta_of("<meta name=\"author\" content=\"kochfan77\">", "");
+    CHECK_EQ_STR(got_author, "kochfan77");
+    meta_of("", "<div class=\"author\">nina.berg am Samstag</div>");
+    CHECK_EQ_STR(got_author, "nina.berg");
     meta_of("", "<div class=\"author\">Nina Berg · in Reisen</div>");
     CHECK_EQ_STR(got_author, "Nina Berg");
     meta_of("", "<div class=\"submitted\">Nina Berg Veröffentlicht am 3. Mai 2021</div>");
