@@ -6,7 +6,10 @@
 #   bench/bench_filter.sh [BUILD_DIR]      (default: $TAMIS_BUILD, else ./build)
 #   env: TAMIS_SHARED (../shared), REPEAT (corpus copies, 8), ADV_MB (size of each
 #        adversarial input, 20), BUDGET_S_PER_MB (0.5: 2 MB/s, about 20 times below
-#        the rate on web text; a quadratic step would miss it by orders of magnitude)
+#        the rate on web text; a quadratic step would miss it by orders of magnitude),
+#        CALLGRIND=1: instead, instructions (valgrind --tool=callgrind) of one pass over
+#        one copy of the corpus (4.1 MB), whole run and inside tamis_stage_process:
+#        a figure the machine's load does not move
 # Prints ratios; exits 1 only if an adversarial input exceeds its time budget (a
 # pathological slowdown, not a timing regression), 77 if the shared data is absent.
 set -euo pipefail
@@ -47,6 +50,18 @@ with open(out, "wb") as f:
         f.write(blob + b"\0")
 print(f"corpus: {len(docs)} documents x {rep} = {len(blob) * rep / 1e6:.1f} MB")
 PY
+
+if [ "${CALLGRIND:-0}" = 1 ]; then
+    head -c "$(($(stat -c %s "$TMP/corpus") / REPEAT))" "$TMP/corpus" >"$TMP/corpus1"
+    valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" \
+        "$TMP/bench_filter" docs "$TMP/corpus1" 1 >/dev/null 2>"$TMP/cg.log"
+    total=$(sed -n 's/.*Collected : //p' "$TMP/cg.log")
+    stage=$(callgrind_annotate --inclusive=yes "$TMP/cg.out" 2>/dev/null |
+        awk '/:tamis_stage_process / && !n++ {gsub(",", "", $1); print $1}')
+    echo "callgrind, one pass over $(stat -c %s "$TMP/corpus1") bytes: $total instructions," \
+        "$stage in tamis_stage_process"
+    exit 0
+fi
 
 # CPU seconds (user + system) of a command, best of 3: the machine may be shared, and
 # bench_filter also reports CPU time.
