@@ -448,7 +448,7 @@ static void scan_gap(qctx *c, const char *s, const char *e)
     }
 }
 
-static bool gopher_builtin_stop(const char *w, size_t n)
+static inline bool gopher_builtin_stop(const char *w, size_t n)
 {
     /* Gopher's list as datatrove uses it: the, be, to, of, and, that, have, with. */
     switch (n) {
