@@ -27,7 +27,7 @@ BASE_PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev
   libxml2-dev zlib1g-dev libzstd-dev libxxhash-dev libutf8proc-dev libicu-dev
   libuchardet-dev libcld2-dev libfasttext-dev libisal-dev libbrotli-dev
   nodejs npm python3 fasttext)
-TEST_PKGS=(python3-langdetect python3-readability chromium hyperfine)
+TEST_PKGS=(python3-langdetect python3-readability chromium hyperfine libgumbo-dev)
 
 with_test_tools=0
 skip_apt=0

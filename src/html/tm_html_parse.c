@@ -5,9 +5,11 @@
  * extractor walks its own small tree several times: building it directly from the SAX
  * events skips libxml2's DOM (one malloc per node and per attribute, then a free walk),
  * keeps only the attributes the extractor reads, and lets us enforce the depth ceiling
- * and the time budget while parsing. libxml2 was chosen over gumbo because gumbo is not
- * packaged for Debian 12 and libxml2 is the parser lxml-based extractors use (their
- * quirks on broken markup are the ones the benchmarks' gold data were checked against). */
+ * and the time budget while parsing. libxml2 was chosen over gumbo (measured with
+ * bench/bench_parse.sh, docs/extract.md "Parser: libxml2 or gumbo"): the same visible text
+ * on the benchmark pages, gumbo 2.5-3.5x slower than libxml2's DOM and without a streaming
+ * mode, and libxml2 is the parser lxml-based extractors use (their quirks on broken markup
+ * are the ones the benchmarks' gold data were checked against). */
 #include "tm_html.h"
 
 #include <ctype.h>
