@@ -8,7 +8,10 @@
 #
 #   bench/bench_lang.sh [BUILD_DIR]        (default: $TAMIS_BUILD, else ./build)
 #   env: TAMIS_SHARED (../shared), ADV_MB (size of each adversarial input, 20),
-#        BUDGET_S_PER_MB (0.2), LANGDETECT_N (sentences for langdetect, 2000)
+#        BUDGET_S_PER_MB (0.2), LANGDETECT_N (sentences for langdetect, 2000),
+#        RUNS (CPU-time runs per backend, best kept: 5), INSTR (1: also count
+#        instructions per sentence with callgrind on every 4th sentence, when valgrind is
+#        installed; 0: skip). Instruction counts do not depend on the machine's load.
 # Prints ratios; exits 1 only if an adversarial input exceeds its time budget (a
 # pathological slowdown, not a timing regression), 77 if the shared data is absent.
 set -euo pipefail
@@ -18,6 +21,8 @@ SHARED=${TAMIS_SHARED:-$SRC/../shared}
 ADV_MB=${ADV_MB:-20}
 BUDGET=${BUDGET_S_PER_MB:-0.2}
 LD_N=${LANGDETECT_N:-2000}
+RUNS=${RUNS:-5}
+INSTR=${INSTR:-1}
 export TAMIS_DATA_DIR=${TAMIS_DATA_DIR:-$SRC/data}
 MODEL=$TAMIS_DATA_DIR/models/lid.176.ftz
 [ -d "$SHARED/data/lingua-testdata" ] || { echo "skip: $SHARED/data not found"; exit 77; }
@@ -40,12 +45,27 @@ rate() { sed -n 's/.*texts_per_s \([0-9]*\).*/\1/p'; }
 declare -A R
 for b in cld2 fasttext ensemble; do
     R[$b]=0
-    for run in 1 2 3; do
+    for run in $(seq "$RUNS"); do
         r=$("$TMP/bench_lang" $b "$TMP/s.nul" 2>&1 >/dev/null | rate)
         [ "$r" -gt "${R[$b]}" ] && R[$b]=$r
     done
-    printf '  tamis %-9s %8s sentences/s (CPU time, 1 core, best of 3)\n' "$b" "${R[$b]}"
+    printf '  tamis %-9s %8s sentences/s (CPU time, 1 core, best of %s)\n' "$b" "${R[$b]}" "$RUNS"
 done
+# Instructions per sentence inside the stage's process call (model load excluded), a
+# measure the shared machine's load does not move: the ensemble against CLD2 alone.
+if [ "$INSTR" = 1 ] && command -v valgrind >/dev/null; then
+    awk 'NR % 4 == 1' "$TMP/s.txt" | tr '\n' '\0' > "$TMP/s4.nul"
+    N4=$(awk 'NR % 4 == 1' "$TMP/s.txt" | wc -l)
+    declare -A I
+    for b in cld2 ensemble; do
+        I[$b]=$(valgrind --tool=callgrind --toggle-collect=lang_process \
+            --callgrind-out-file=/dev/null "$TMP/bench_lang" $b "$TMP/s4.nul" 2>&1 >/dev/null |
+            sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+        printf '  tamis %-9s %8s instructions/sentence (callgrind, %s sentences)\n' "$b" \
+            "$((I[$b] / N4))" "$N4"
+    done
+    python3 -c "print('  instructions ensemble/cld2 %.3f' % (${I[ensemble]} / ${I[cld2]}))"
+fi
 if command -v fasttext >/dev/null && [ -f "$MODEL" ]; then
     # model load measured on a one-line input and subtracted
     echo x > "$TMP/one.txt"

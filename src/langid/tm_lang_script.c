@@ -243,6 +243,8 @@ tm_script tm_script_dominant(const size_t *counts, size_t total)
 {
     if (total == 0)
         return TM_SCRIPT_NONE;
+    if (counts[TM_SCRIPT_LATIN] * 2 > total) /* a majority wins outright (most texts) */
+        return TM_SCRIPT_LATIN;
     size_t kana = counts[TM_SCRIPT_HIRAGANA] + counts[TM_SCRIPT_KATAKANA];
     size_t cjk = kana + counts[TM_SCRIPT_HAN];
     tm_script best = TM_SCRIPT_NONE;
