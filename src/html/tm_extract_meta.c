@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { P_LD = 1, P_OG, P_META, P_URL, P_MICRO, P_TIME, P_DATE_META, P_VISIBLE, P_TEXT, P_WEAK, P_NONE = 99 };
+enum { P_LD = 1, P_OG, P_META, P_URL, P_MICRO, P_TIME, P_VISIBLE, P_DATE_META, P_TEXT, P_WEAK, P_NONE = 99 };
 
 #define MAX_VALS 12
 
@@ -42,6 +42,7 @@ typedef struct meta_ctx {
     int pending_left;   /* text nodes the pending label still applies to */
     const char *title_tag;
     const char *og_date; /* article:published_time, ISO */
+    int aside_depth;     /* open <nav>, <aside>, <menu> elements */
     /* JSON-LD authors given by reference ({"@id": ...}, as Yoast's @graph does) and the
      * Person nodes that can resolve them, matched after the walk */
     const char *ref_id[8];
@@ -885,7 +886,8 @@ static void meta_tag(meta_ctx *m, const tm_hnode *n)
     }
     /* a bare "date" / "dcterms.date" is often when the page was generated or last saved:
      * on trafilatura-eval a page's first <time datetime> was right on all 3 pages where
-     * they disagreed, so these rank just below <time> */
+     * they disagreed, and a date line the page marks by class on 4 of 5, so these rank
+     * below both */
     else if (!strcmp(k, "date") || !strcmp(k, "dcterms.date"))
         put_date(m, TAMIS_F_DATE, P_DATE_META, v, vl, DF_SLASH_WEAK);
     else if (!strcmp(k, "pubdate") || !strcmp(k, "publishdate") ||
@@ -1182,7 +1184,7 @@ done:
 /* Body text: dates after "Veröffentlicht am"/"Published" labels rank with microdata,
  * dates after update labels go to `modified`, and the first unlabelled date of the page
  * is the last resort for `date`. */
-static void text_date(meta_ctx *m, const char *t, size_t n)
+static void text_date(meta_ctx *m, const char *t, size_t n, int aside)
 {
     if (n < 4 || n > 400)
         return;
@@ -1198,7 +1200,9 @@ static void text_date(meta_ctx *m, const char *t, size_t n)
         m->pending_left--;
     }
     char iso[40];
-    int found = (label || m->s[TAMIS_F_DATE].prio > P_TEXT) &&
+    /* an unlabelled date in navigation or a link ("Rules (terminated on 28.02.2017)")
+     * says nothing about this page */
+    int found = (label || (m->s[TAMIS_F_DATE].prio > P_TEXT && !aside)) &&
                 parse_date_nbsp(t, n, DF_META | (label ? DF_SHORT_YEAR : 0), iso);
     if (!found) {
         if (label) {
@@ -1213,7 +1217,8 @@ static void text_date(meta_ctx *m, const char *t, size_t n)
         put(m, TAMIS_F_DATE, P_VISIBLE, v);
     else if (label == 2)
         put(m, TAMIS_F_MODIFIED, P_VISIBLE, v);
-    put(m, TAMIS_F_DATE, P_TEXT, v);
+    if (!aside)
+        put(m, TAMIS_F_DATE, P_TEXT, v);
 }
 
 static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
@@ -1221,7 +1226,8 @@ static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
     for (const tm_hnode *c = n->first; c; c = c->next) {
         if (c->tag == TM_T_TEXT) {
             if (in_body) {
-                text_date(m, c->text, c->text_len);
+                text_date(m, c->text, c->text_len,
+                          m->aside_depth > 0 || n->tag == TM_T_A || n->tag == TM_T_OPTION);
                 if (m->s[TAMIS_F_AUTHOR].prio >= P_TEXT) {
                     /* a label inside a link or menu entry names a link target
                      * ("Von Bits und Bytes" as a blog's name), not this page's author */
@@ -1346,8 +1352,13 @@ static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
                     put_date(m, TAMIS_F_DATE, P_VISIBLE, t, l, DF_SHORT_YEAR);
             }
         }
-        if (c->first)
+        if (c->first) {
+            /* (a footer's full date is often the page's "last changed" line: kept) */
+            int aside = c->tag == TM_T_NAV || c->tag == TM_T_ASIDE || c->tag == TM_T_MENU;
+            m->aside_depth += aside;
             walk(m, c, in_body);
+            m->aside_depth -= aside;
+        }
     }
 }
 

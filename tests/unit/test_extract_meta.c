@@ -78,6 +78,10 @@ TEST(visible_date_forms)
     meta_of("", "<div class=\"event-date\">19.1.23, 10:00 Uhr</div>"
                 "<div class=\"post-date\">14.11.2022</div>");
     CHECK_EQ_STR(got_date, "2022-11-14");
+    /* an unlabelled date in navigation or a link text is not the page's */
+    meta_of("", "<nav><ul><li><a href=\"/t\">Tariff rules (ended 28.02.2017)</a></li></ul></nav>"
+                "<p>Minutes of the meeting of 3. Mai 2020</p>");
+    CHECK_EQ_STR(got_date, "2020-05-03");
     /* relative dates are no dates; version numbers with two-digit parts are none either */
     meta_of("", "<span class=\"date\">vor 3 Stunden</span><p>Version 2.10.15 is out.</p>");
     CHECK_EQ_STR(got_date, "");
@@ -121,15 +125,19 @@ TEST(machine_dates)
     meta_of("<meta name=\"date\" content=\"2021-08-30\">",
             "<time datetime=\"2021-08-25T10:00\">25 Aug</time>");
     CHECK_EQ_STR(got_date, "2021-08-25");
+    /* ... and below a date line the page marks by class */
+    meta_of("<meta name=\"date\" content=\"2021-08-30\">",
+            "<div class=\"news-timedata\">25.08.2021</div>");
+    CHECK_EQ_STR(got_date, "2021-08-25");
     /* a slash date that reads both ways ranks below a labelled visible date ... */
-    meta_of("<meta name=\"date\" content=\"03/04/2022 10:11:12\">",
+    meta_of("<meta name=\"dc.date\" content=\"03/04/2022 10:11:12\">",
             "<p>Erstellt am: 04.03.2022</p>");
     CHECK_EQ_STR(got_date, "2022-03-04");
     /* ... and is read day first when nothing else is there */
     meta_of("<meta name=\"date\" content=\"03/04/2022 10:11:12\">", "");
     CHECK_EQ_STR(got_date, "2022-04-03");
     /* one that reads only one way is taken as it reads */
-    meta_of("<meta name=\"date\" content=\"06/25/2019\">", "<p>Erstellt am: 04.03.2022</p>");
+    meta_of("<meta name=\"dc.date\" content=\"06/25/2019\">", "<p>Erstellt am: 04.03.2022</p>");
     CHECK_EQ_STR(got_date, "2019-06-25");
 }
 
