@@ -1343,13 +1343,19 @@ static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
                     if ((t = node_text(m, c, &l)) && l < 100)
                         put_author(m, P_VISIBLE, t, l);
                 }
-                int dateish = m->s[TAMIS_F_DATE].prio > P_VISIBLE &&
+                int dateish = m->s[TAMIS_F_DATE].prio > P_VISIBLE && !m->aside_depth &&
                               ((cls && (ci_has(cls, "date") || ci_has(cls, "time") ||
                                         ci_has(cls, "publish") || ci_has(cls, "meta") ||
-                                        ci_has(cls, "submitted"))) ||
+                                        ci_has(cls, "submitted") ||
+                                        ci_has(cls, "fecha") || ci_has(cls, "updated"))) ||
                                (id && (ci_has(id, "date") || ci_has(id, "time"))));
+                const char *title = dateish ? tm_html_attr(c, "title") : NULL;
                 if (dateish && (t = node_text(m, c, &l)) && l < 200)
                     put_date(m, TAMIS_F_DATE, P_VISIBLE, t, l, DF_SHORT_YEAR);
+                /* hAtom: <span class="published|updated" title="2013-04-04T18:52:11">
+                 * with no date in its text */
+                else if (title && isdigit((unsigned char)title[0]))
+                    put_date(m, TAMIS_F_DATE, P_VISIBLE, title, strlen(title), DF_SLASH_WEAK);
             }
         }
         if (c->first) {

@@ -78,6 +78,13 @@ TEST(visible_date_forms)
     meta_of("", "<div class=\"event-date\">19.1.23, 10:00 Uhr</div>"
                 "<div class=\"post-date\">14.11.2022</div>");
     CHECK_EQ_STR(got_date, "2022-11-14");
+    /* hAtom: the date in the title of an empty "published"/"updated" element */
+    meta_of("", "<span class=\"updated\" title=\"2014-07-08T18:52:11+00:00\"></span>");
+    CHECK_EQ_STR(got_date, "2014-07-08");
+    /* a class-marked date in a sidebar is an event's, not the page's */
+    meta_of("", "<aside><span class=\"event-date\">29.02.2020 18:00</span></aside>"
+                "<p class=\"post-date\">11.02.2020</p>");
+    CHECK_EQ_STR(got_date, "2020-02-11");
     /* an unlabelled date in navigation or a link text is not the page's */
     meta_of("", "<nav><ul><li><a href=\"/t\">Tariff rules (ended 28.02.2017)</a></li></ul></nav>"
                 "<p>Minutes of the meeting of 3. Mai 2020</p>");
