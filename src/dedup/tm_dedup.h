@@ -249,8 +249,9 @@ void tm_dd_sigset_free(tm_dd_sigset *s);
 
 /* Verified edges of one hash-range partition of the band buckets: entries sorted in runs of
  * at most mem bytes (spilled to tmp_dir past that) and merged, candidate pairs verified
- * against the mapped records (with tm_dd_verify_forest when forest is not NULL). Appends to
- * edges; adds the candidate count to *n_cand. */
+ * against the mapped records. With a forest (tm_dd_verify_forest), each bucket's pairs are
+ * verified as the bucket is complete and edges get a spanning forest; else every verified
+ * pair, sorted. Appends to edges; adds the candidate count to *n_cand. */
 tamis_status tm_dd_partition_edges(const tm_dd_sigset *ss, uint32_t partition, uint32_t parts,
                                    size_t mem, const char *tmp_dir, uint64_t *forest,
                                    tm_dd_edge **edges, size_t *n_edges, size_t *cap_edges,

@@ -412,8 +412,8 @@ static size_t rec_bytes(const sigset *ss, uint64_t doc)
 
 /* Verifies candidates in chunks that read about TM_DD_TRIM_BYTES of records each,
  * trimming the mapped pages between chunks. */
-static tamis_status verify_chunked(const sigset *ss, const tm_dd_pairs *cand, uint64_t *forest,
-                                   tm_dd_edge **edges, size_t *n_edges, size_t *cap_edges)
+static tamis_status verify_chunked(const sigset *ss, const tm_dd_pairs *cand, tm_dd_edge **edges,
+                                   size_t *n_edges, size_t *cap_edges)
 {
     for (size_t i = 0; i < cand->n;) {
         size_t j = i, bytes = 0;
@@ -422,8 +422,7 @@ static tamis_status verify_chunked(const sigset *ss, const tm_dd_pairs *cand, ui
             j++;
         }
         tm_dd_pairs part = {cand->v + i, j - i, 0};
-        tamis_status st =
-            tm_dd_verify_forest(&ss->store, &part, forest, edges, n_edges, cap_edges);
+        tamis_status st = tm_dd_verify(&ss->store, &part, edges, n_edges, cap_edges);
         if (st != TAMIS_OK)
             return st;
         tm_dd_sigset_trim(ss);
@@ -475,12 +474,33 @@ typedef struct grouper {
     uint64_t key;
     tm_dd_pairs *cand;
     uint64_t buckets;
+    /* With a forest, each bucket's pairs are verified at once and dropped, so candidates
+     * never pile up (a cluster of 60 copies has 1,770 pairs in each of its buckets). */
+    const sigset *ss;
+    uint64_t *forest;
+    tm_dd_edge **edges;
+    size_t *n_edges, *cap_edges;
+    uint64_t n_cand;
+    size_t touched; /* record bytes read since the mapping was last trimmed */
 } grouper;
 
 static tamis_status group_flush(grouper *g)
 {
+    size_t before = g->cand->n;
     tamis_status st = tm_dd_bucket_pairs(g->p, g->members, g->n, g->cand);
     g->buckets += g->n > 1;
+    if (st == TAMIS_OK && g->forest && g->cand->n > before) {
+        g->n_cand += g->cand->n - before;
+        st = tm_dd_verify_forest(&g->ss->store, g->cand, g->forest, g->edges, g->n_edges,
+                                 g->cap_edges);
+        g->cand->n = 0;
+        for (size_t i = 0; i < g->n; i++)
+            g->touched += ((const tm_dd_rec *)g->ss->base[g->members[i]])->rec_len;
+        if (g->touched > TM_DD_TRIM_BYTES) {
+            tm_dd_sigset_trim(g->ss);
+            g->touched = 0;
+        }
+    }
     g->n = 0;
     return st;
 }
@@ -541,7 +561,7 @@ tamis_status tm_dd_partition_edges(const sigset *ss, uint32_t partition, uint32_
     size_t n_runs = 0;
     run_reader *rr = NULL;
     tm_dd_pairs cand = {0};
-    grouper g = {p, NULL, 0, 0, 0, 0, &cand, 0};
+    grouper g = {p, NULL, 0, 0, 0, 0, &cand, 0, ss, forest, edges, n_edges, cap_edges, 0, 0};
     tamis_status st = TAMIS_OK;
     buf = tm_malloc(cap * sizeof *buf);
     if (!buf) {
@@ -623,9 +643,9 @@ tamis_status tm_dd_partition_edges(const sigset *ss, uint32_t partition, uint32_
     tm_free(buf); /* the sort buffer is not needed while verifying */
     buf = NULL;
     tm_dd_pairs_sort_unique(&cand);
-    *n_cand += cand.n;
+    *n_cand += cand.n + g.n_cand;
     tm_dd_sigset_trim(ss);
-    if ((st = verify_chunked(ss, &cand, forest, edges, n_edges, cap_edges)) != TAMIS_OK)
+    if ((st = verify_chunked(ss, &cand, edges, n_edges, cap_edges)) != TAMIS_OK)
         tm_err(err, st, NULL, 0, 0, "dedup buckets: verification: %s", tamis_strerror(st));
 done:
     for (size_t r = 0; r < n_runs; r++)
