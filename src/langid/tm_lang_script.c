@@ -180,8 +180,9 @@ static inline size_t scan(const char *s, size_t n, char *out, size_t *out_n, siz
     const char *p = s, *end = s + n;
     size_t k = 0, total = 0;
     while (p < end) {
+        unsigned char c = (unsigned char)*p;
         uint64_t x;
-        if (end - p >= 8 && plain8(x = ascii8(p))) {
+        if (c < 0x80 && end - p >= 8 && plain8(x = ascii8(p))) {
             if (out)
                 memcpy(out + k, &x, 8);
             k += 8;
@@ -191,7 +192,6 @@ static inline size_t scan(const char *s, size_t n, char *out, size_t *out_n, siz
             p += 8;
             continue;
         }
-        unsigned char c = (unsigned char)*p;
         if (c < 0x80) {
             if (out)
                 out[k] = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7F ? ' ' : (char)c;
