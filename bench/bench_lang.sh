@@ -42,13 +42,16 @@ echo "corpus: $N lingua-testdata sentences, 51 languages, $(wc -c < "$TMP/s.txt"
 
 rate() { sed -n 's/.*texts_per_s \([0-9]*\).*/\1/p'; }
 # (bench_lang's second stderr line is the stage report: how often CLD2 and fastText ran)
+# Runs interleave the backends, so that a change in the machine's load hits all of them.
 declare -A R
-for b in cld2 fasttext ensemble; do
-    R[$b]=0
-    for run in $(seq "$RUNS"); do
+for b in cld2 fasttext ensemble; do R[$b]=0; done
+for run in $(seq "$RUNS"); do
+    for b in cld2 fasttext ensemble; do
         r=$("$TMP/bench_lang" $b "$TMP/s.nul" 2>&1 >/dev/null | rate)
         [ "$r" -gt "${R[$b]}" ] && R[$b]=$r
     done
+done
+for b in cld2 fasttext ensemble; do
     printf '  tamis %-9s %8s sentences/s (CPU time, 1 core, best of %s)\n' "$b" "${R[$b]}" "$RUNS"
 done
 # Instructions per sentence inside the stage's process call (model load excluded), a
