@@ -1041,6 +1041,11 @@ static const char *const byline_labels[] = {
 /* Length of the byline label at the start of t[0..n), 0 if none. */
 static size_t byline_label(const char *t, size_t n)
 {
+    /* first letters of the labels above: most text nodes are rejected on their first byte
+     * (this runs on every text node of the body) */
+    static const char first[] = "abdeglprtvwABDEGLPRTVW";
+    if (!n || !memchr(first, t[0], sizeof first - 1))
+        return 0;
     size_t skip = 0;
     for (size_t i = 0; i < sizeof byline_labels / sizeof byline_labels[0]; i++) {
         size_t l = strlen(byline_labels[i]);
@@ -1347,7 +1352,7 @@ static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
                               ((cls && (ci_has(cls, "date") || ci_has(cls, "time") ||
                                         ci_has(cls, "publish") || ci_has(cls, "meta") ||
                                         ci_has(cls, "submitted") ||
-                                        ci_has(cls, "fecha") || ci_has(cls, "updated"))) ||
+                                        ci_has(cls, "fecha"))) || /* "date" covers "updated" */
                                (id && (ci_has(id, "date") || ci_has(id, "time"))));
                 const char *title = dateish ? tm_html_attr(c, "title") : NULL;
                 if (dateish && (t = node_text(m, c, &l)) && l < 200)
