@@ -178,9 +178,12 @@ TEST(test_script_clean)
     CHECK_EQ_INT(c[TM_SCRIPT_CYRILLIC], 1);
     CHECK_EQ_INT(c[TM_SCRIPT_OTHER], 1);
     CHECK_EQ_INT(tm_script_counts(b, strlen(b), c2), 5);
-    /* a truncated sequence at the end is invalid too */
+    /* a truncated sequence at the end is invalid too; a whole one there is copied */
     CHECK_EQ_INT(tm_script_clean("ab\xd0", 3, out, &on, c), 2);
     CHECK_EQ_STR(out, "ab ");
+    CHECK_EQ_INT(tm_script_clean("x\xd0\xb6", 3, out, &on, c), 2);
+    CHECK_EQ_STR(out, "x\xd0\xb6");
+    CHECK_EQ_INT(c[TM_SCRIPT_CYRILLIC], 1);
 }
 
 TEST(test_iso_mapping)
