@@ -285,6 +285,33 @@ TEST(site_as_author)
     CHECK_EQ_STR(got_author, "");
 }
 
+TEST(utc_dates_local_calendar)
+{
+    /* a UTC published time that the page also gives with its local offset: the local
+     * calendar date (an evening in UTC-4 is the next day in UTC) */
+    meta_of("<meta property=\"article:published_time\" content=\"2021-07-09T02:15:00+00:00\">",
+            "<time datetime=\"2021-07-08T22:15:00-04:00\">8 July</time>");
+    CHECK_EQ_STR(got_date, "2021-07-08");
+    /* the same with Z and seconds with a fraction; a different instant changes nothing */
+    meta_of("<meta property=\"article:published_time\" content=\"2021-07-09T02:15:07.120Z\">",
+            "<time datetime=\"2021-07-08T22:16:00-04:00\">8 July</time>");
+    CHECK_EQ_STR(got_date, "2021-07-09");
+    /* without a local form the UTC date stays */
+    meta_of("<meta property=\"article:published_time\" content=\"2021-07-09T02:15:00Z\">", "");
+    CHECK_EQ_STR(got_date, "2021-07-09");
+    /* 23:00 and 22:00 UTC on the dot: local midnight of a date entered without a time in
+     * UTC+1 / UTC+2, across a month and a year end */
+    meta_of("<meta property=\"article:published_time\" content=\"2020-02-29T23:00:00.000Z\">", "");
+    CHECK_EQ_STR(got_date, "2020-03-01");
+    meta_of("<meta property=\"article:published_time\" content=\"2019-12-31T22:00:00Z\">", "");
+    CHECK_EQ_STR(got_date, "2020-01-01");
+    /* a real evening time is not midnight, and a non-UTC value is kept as written */
+    meta_of("<meta property=\"article:published_time\" content=\"2019-12-31T23:00:05Z\">", "");
+    CHECK_EQ_STR(got_date, "2019-12-31");
+    meta_of("<meta property=\"article:published_time\" content=\"2019-12-31T23:00:00+01:00\">", "");
+    CHECK_EQ_STR(got_date, "2019-12-31");
+}
+
 int main(void)
 {
     RUN(visible_date_forms);
@@ -294,5 +321,6 @@ int main(void)
     RUN(visible_bylines);
     RUN(author_cleanup);
     RUN(site_as_author);
+    RUN(utc_dates_local_calendar);
     TEST_MAIN_END();
 }
