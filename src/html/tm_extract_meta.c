@@ -268,6 +268,13 @@ static int parse_date(const char *s, size_t n, int flags, char out[40])
                     return *q == '/' && a <= 12 && b <= 12 && a != b ? 2 : 1;
                 }
             }
+            /* DD | MM | YYYY: a date line whose parts a layout separates with bars */
+            if ((flags & DF_META) && ka <= 2 && end - q > 10 && !memcmp(q, " | ", 3) &&
+                num(q + 3, end, 2, &b) == 2 && !memcmp(q + 5, " | ", 3) &&
+                num(q + 8, end, 4, &c) == 4 && valid_ymd(c, b, a)) {
+                snprintf(out, 40, "%04d-%02d-%02d", c, b, a);
+                return 1;
+            }
             /* YYYY-MM-DD (or YYYY-M-D) inside text */
             if (ka == 4 && q < end && (*q == '-' || *q == '/' || *q == '.') &&
                 (kb = num(q + 1, end, 2, &b)) > 0 && q + 1 + kb < end && q[1 + kb] == *q &&

@@ -312,6 +312,16 @@ TEST(utc_dates_local_calendar)
     CHECK_EQ_STR(got_date, "2019-12-31");
 }
 
+TEST(bar_separated_date)
+{
+    /* "DD | MM | YYYY" in a page's date line, day first */
+    meta_of("", "<table><tr><td>07 | 03 | 2021 </td><td>Reisen | Natur</td></tr></table>");
+    CHECK_EQ_STR(got_date, "2021-03-07");
+    /* bars between other numbers are no date */
+    meta_of("", "<table><tr><td>12 | 0 | 337</td></tr></table>");
+    CHECK_EQ_STR(got_date, "");
+}
+
 int main(void)
 {
     RUN(visible_date_forms);
@@ -322,5 +332,6 @@ int main(void)
     RUN(author_cleanup);
     RUN(site_as_author);
     RUN(utc_dates_local_calendar);
+    RUN(bar_separated_date);
     TEST_MAIN_END();
 }
