@@ -24,6 +24,8 @@ typedef struct clean_cfg {
     bool region;
     int64_t max_gap;
     int64_t max_lines;
+    int64_t list_run;
+    int64_t list_run_edge;
 } clean_cfg;
 
 static const tm_param clean_params[] = {
@@ -54,6 +56,10 @@ static const tm_param clean_params[] = {
      "region: this many dropped lines in a row end the article"},
     {"max_lines", TM_P_INT, "1000000", offsetof(clean_cfg, max_lines),
      "documents with more lines are dropped (clean_too_many_lines): ~130 bytes a line in memory"},
+    {"list_run", TM_P_INT, "6", offsetof(clean_cfg, list_run),
+     "this many consecutive list items (2-20 words, no final full stop) are navigation (0: off)"},
+    {"list_run_edge", TM_P_INT, "3", offsetof(clean_cfg, list_run_edge),
+     "same, before the first or after the last full-stop body sentence (header, footer; 0: off)"},
     {0},
 };
 
@@ -91,6 +97,7 @@ typedef struct cl_line {
     bool blank_before;
     bool endp;      /* ends like a sentence (. ! ? … 。 and closing quotes after them) */
     bool colon_end; /* ends with ':' */
+    bool fullstop;  /* ends with a full stop (. 。 । ։ ۔ ።), not ? ! ; … */
     bool meta;      /* moved to metadata */
     bool comment_head; /* "12 comments", "leave a reply": a reader-comment section opens */
     bool navfull;   /* every word is a navigation phrase */
@@ -454,20 +461,27 @@ static void line_end(cl_line *l, const char *s, size_t n)
     if (e == s)
         return;
     unsigned char c = (unsigned char)e[-1];
-    if (c == '.' || c == '!' || c == '?' || c == ';')
+    if (c == '.' || c == '!' || c == '?' || c == ';') {
         l->endp = true;
-    else if (c == ':')
+        l->fullstop = c == '.';
+    } else if (c == ':') {
         l->colon_end = true;
-    else if (e - s >= 3 && (memcmp(e - 3, "\xE2\x80\xA6", 3) == 0 ||  /* … */
-                            memcmp(e - 3, "\xE3\x80\x82", 3) == 0 ||  /* 。 */
-                            memcmp(e - 3, "\xEF\xBC\x81", 3) == 0 ||  /* ！ */
-                            memcmp(e - 3, "\xEF\xBC\x9F", 3) == 0))   /* ？ */
+    } else if (e - s >= 3 && (memcmp(e - 3, "\xE2\x80\xA6", 3) == 0 ||  /* … */
+                              memcmp(e - 3, "\xE3\x80\x82", 3) == 0 ||  /* 。 */
+                              memcmp(e - 3, "\xEF\xBC\x81", 3) == 0 ||  /* ！ */
+                              memcmp(e - 3, "\xEF\xBC\x9F", 3) == 0)) { /* ？ */
         l->endp = true;
-    else if (e - s >= 2 && (memcmp(e - 2, "\xD8\x9F", 2) == 0 ||      /* ؟ */
-                            memcmp(e - 2, "\xDB\x94", 2) == 0))       /* ۔ */
+        l->fullstop = c == 0x82;
+    } else if (e - s >= 2 && (memcmp(e - 2, "\xD8\x9F", 2) == 0 ||      /* ؟ */
+                              memcmp(e - 2, "\xDB\x94", 2) == 0 ||      /* ۔ */
+                              memcmp(e - 2, "\xD6\x89", 2) == 0)) {     /* ։ */
         l->endp = true;
-    else if (e - s >= 3 && memcmp(e - 3, "\xE0\xA5\xA4", 3) == 0)     /* । */
+        l->fullstop = c != 0x9F;
+    } else if (e - s >= 3 && (memcmp(e - 3, "\xE0\xA5\xA4", 3) == 0 ||  /* । */
+                              memcmp(e - 3, "\xE1\x8D\xA2", 3) == 0)) { /* ። */
         l->endp = true;
+        l->fullstop = true;
+    }
 }
 
 /* Shortcode and markup residue: "[ad_1]", "[caption id=...]", "[/caption]", "{{...}}",
@@ -610,6 +624,12 @@ static tamis_status set_if_absent(tamis_doc *doc, tamis_field f, const char *v, 
     if (tamis_doc_get(doc, f))
         return TAMIS_OK;
     return tm_doc_setn(doc, f, v, n);
+}
+
+/* A third or more of the letters and digits are digits (scores, tables, counters). */
+static bool digity(const cl_line *l)
+{
+    return l->ndigits * 3 > l->nletters + l->ndigits;
 }
 
 /* Classifies every line and fills metadata. */
@@ -856,8 +876,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         double sd = has_stop && l->nlook && l->ncjk * 2 < l->nchars ? (double)l->nstop / l->nlook
                                                                     : stop_good;
         bool titlecase = !no_space_lang && l->nwords >= 4 && l->ncap * 10 >= l->nwords * 7;
-        bool digity = l->ndigits * 3 > l->nletters + l->ndigits;
-        if (digity) {
+        if (digity(l)) {
             l->why = "digits";
             l->cls = l->nchars < (uint64_t)cfg->short_chars ? CLS_SHORT : CLS_BAD;
         } else if (l->nchars < (uint64_t)cfg->short_chars || l->nwords < 4) {
@@ -957,6 +976,50 @@ static tamis_status mark_repeats(tamis_doc *doc, const char *text, cl_line *L, s
         l->why = "repeated";
     }
     return TAMIS_OK;
+}
+
+/* A list item: a line of a few words without a final full stop that no rule moved to
+ * metadata (headline lists, link columns, footer links). */
+static bool list_item(const cl_line *l)
+{
+    return !l->meta && l->nwords >= 2 && l->nwords <= 20 && !l->colon_end && !l->fullstop;
+}
+
+
+/* Runs of consecutive list items are navigation, not article: "related" headline lists,
+ * "other sites" link columns, footer links. A run counts in the header or footer zone
+ * (before the first / after the last line that reads as a sentence: class good, ending
+ * with a full stop) from list_run_edge (3) items, anywhere else from list_run (6): an
+ * article's own bullet lists are shorter, or their items are sentences. Lines a rule already removed (nav, short
+ * menu labels) continue a run without counting. Items sharing one page template are
+ * what made stubs of different sources near-duplicates once their own text was gone. */
+static void mark_lists(cl_line *L, size_t n, int64_t run, int64_t run_edge)
+{
+    if (run <= 0 && run_edge <= 0)
+        return;
+    size_t first_p = n, last_p = 0;
+    for (size_t i = 0; i < n; i++)
+        if (L[i].cls == CLS_GOOD && L[i].fullstop) {
+            if (first_p == n)
+                first_p = i;
+            last_p = i;
+        }
+    for (size_t i = 0; i < n;) {
+        size_t j = i, items = 0;
+        while (j < n && list_item(&L[j])) {
+            items += L[j].cls != CLS_BAD && !digity(&L[j]);
+            j++;
+        }
+        bool zone = first_p == n || j <= first_p || i > last_p;
+        int64_t need = zone && run_edge > 0 ? run_edge : run;
+        if (need > 0 && items >= (size_t)need)
+            for (size_t k = i; k < j; k++)
+                if (L[k].cls != CLS_BAD && !digity(&L[k])) {
+                    L[k].cls = CLS_BAD;
+                    L[k].why = "list";
+                }
+        i = j > i ? j : i + 1;
+    }
 }
 
 /* Equality on ASCII letters and digits only (case-folded): typographic quotes, dashes
@@ -1457,6 +1520,7 @@ static tamis_status clean_process(void *self, tamis_doc *doc, tamis_error *err)
         rc = classify(st, doc, text, L, n);
     if (rc == TAMIS_OK) {
         rc = mark_repeats(doc, text, L, n);
+        mark_lists(L, n, cfg->list_run, cfg->list_run_edge);
     }
     if (rc == TAMIS_OK) {
         smooth(L, n);

@@ -1,6 +1,6 @@
 /* test_clean.c — the clean stage: metadata parsers in two languages, glued related-link
- * labels, corpus mode, explain mode and bad input (empty, 50 MB line, invalid UTF-8,
- * only boilerplate). The seed golden test is test_clean_seed.c. */
+ * labels, link and headline lists, corpus mode, explain mode and bad input (empty, 50 MB
+ * line, invalid UTF-8, only boilerplate). The seed golden test is test_clean_seed.c. */
 #include "tm_test.h"
 #include "common/tm_common.h"
 
@@ -239,6 +239,62 @@ TEST(digit_share_boundary)
     tamis_stage_free(s);
 }
 
+/* Link and headline lists (hand-written): a footer of link labels sharing one suffix,
+ * one glued to its label, goes as `list`; a four-item list inside the article stays, a
+ * six-item headline list inside it goes. With the rule off the footer is kept as
+ * context of the last paragraph, which is what made template stubs near-duplicates. */
+TEST(link_lists_are_navigation)
+{
+    const char *text = P1 "\n" P2 "\n"
+                       "Longer bus routes in the north\n"
+                       "A smaller fund for school repairs\n"
+                       "New fees for parking downtown\n"
+                       "Fewer opening hours at the library\n"
+                       P3 "\n"
+                       "Harbour Times Weekly opens in a new window\n"
+                       "Garden and Home Journal opens in a new window\n"
+                       "Reader Help Desk for subscribers opens in a new window\n"
+                       "Evening Review Podcastopens in a new window\n";
+    char b[64];
+    for (int on = 1; on >= 0; on--) {
+        tamis_stage *s = new_clean("explain", "true");
+        tamis_error err;
+        memset(&err, 0, sizeof err);
+        if (!on) {
+            CHECK(tamis_stage_set(s, "list_run", "0", &err) == TAMIS_OK);
+            CHECK(tamis_stage_set(s, "list_run_edge", "0", &err) == TAMIS_OK);
+        }
+        tamis_doc *d = run(s, text, strlen(text));
+        const char *t = tamis_doc_text(d, NULL);
+        CHECK_EQ_STR(rule_of(t, "Harbour Times Weekly opens in a new window", b, sizeof b),
+                     on ? "DROP list" : "KEEP context");
+        CHECK_EQ_STR(rule_of(t, "Evening Review Podcastopens in a new window", b, sizeof b),
+                     on ? "DROP list" : "KEEP context");
+        CHECK_EQ_STR(rule_of(t, "Fewer opening hours at the library", b, sizeof b), "KEEP heading");
+        CHECK_EQ_STR(rule_of(t, P3, b, sizeof b), "KEEP body");
+        tamis_doc_free(d);
+        tamis_stage_free(s);
+    }
+    const char *mid = P1 "\n"
+                      "Council delays vote on the northern bus routes\n"
+                      "Why the school repair fund keeps shrinking\n"
+                      "Parking fees to rise downtown from next month\n"
+                      "Library hours cut again after budget talks\n"
+                      "Five questions before the June council meeting\n"
+                      "What the new budget means for families\n"
+                      P2 "\n" P3 "\n";
+    tamis_stage *s = new_clean("explain", "true");
+    tamis_doc *d = run(s, mid, strlen(mid));
+    const char *t = tamis_doc_text(d, NULL);
+    CHECK_EQ_STR(rule_of(t, "Why the school repair fund keeps shrinking", b, sizeof b), "DROP list");
+    CHECK_EQ_STR(rule_of(t, "Parking fees to rise downtown from next month", b, sizeof b), "DROP list");
+    /* The last item, right above the body, is taken as the title: removed either way. */
+    CHECK(!strncmp(rule_of(t, "What the new budget means for families", b, sizeof b), "DROP", 4));
+    CHECK_EQ_STR(rule_of(t, P2, b, sizeof b), "KEEP body");
+    tamis_doc_free(d);
+    tamis_stage_free(s);
+}
+
 TEST(corpus_mode_drops_template_lines)
 {
     const char *tmpl = "This story was produced by the regional newsroom and may be shared with credit to the original authors.";
@@ -316,6 +372,7 @@ int main(void)
     RUN(invalid_utf8_and_huge_line);
     RUN(explain_lists_every_line);
     RUN(digit_share_boundary);
+    RUN(link_lists_are_navigation);
     RUN(corpus_mode_drops_template_lines);
     RUN(extracted_text_left_alone);
     RUN(bad_parameters);
