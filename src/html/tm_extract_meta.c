@@ -1418,6 +1418,48 @@ static size_t iso_instant(const char *s, const char *end, long long *utc, int *o
     return (size_t)(p - s);
 }
 
+/* The page's bytes as the stage got them (the tree lacks the text of non-JSON scripts). */
+static const char *raw_page(const tamis_doc *doc, size_t *n)
+{
+    *n = doc->kind == TAMIS_KIND_HTML ? doc->payload_len : doc->text_len;
+    return doc->kind == TAMIS_KIND_HTML ? (const char *)doc->payload : doc->text;
+}
+
+/* Last resort when no source gave a date: the publication date in a script's state object
+ * ({"publicationDate":"2022-01-31T14:27:32+01:00"} in a framework's hydration data or a
+ * widget's JSON). The parser drops such script text, so the raw page is searched; of the
+ * keys found, the one earliest in the page with an ISO value counts. On trafilatura-eval
+ * it dates 2 of the 10 pages that had no date, both right. */
+static void script_date(meta_ctx *m, const tamis_doc *doc)
+{
+    static const char *const keys[] = {"\"datePublished\"", "\"publicationDate\"",
+                                       "\"publishedDate\"",  "\"publishDate\"",
+                                       "\"published_time\"", "\"publish_date\"",
+                                       "\"date_published\""};
+    size_t n;
+    const char *page = raw_page(doc, &n), *best = NULL;
+    if (!page)
+        return;
+    const char *end = page + n;
+    char iso[40], best_iso[40];
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        size_t kl = strlen(keys[i]);
+        const char *k = memmem(page, best ? (size_t)(best - page) : n, keys[i], kl);
+        if (!k)
+            continue;
+        const char *v = k + kl;
+        while (v < end && (*v == ' ' || *v == ':'))
+            v++;
+        if (v < end && *v == '"' && ++v + 10 <= end && isdigit((unsigned char)*v) &&
+            v[4] == '-' && parse_date(v, (size_t)TM_MIN(end - v, 35), DF_META, iso)) {
+            best = k;
+            memcpy(best_iso, iso, sizeof iso);
+        }
+    }
+    if (best)
+        put(m, TAMIS_F_DATE, P_WEAK, tm_arena_strndup(m->a, best_iso, strlen(best_iso)));
+}
+
 /* A UTC timestamp is the server's clock, not the calendar the page shows its readers:
  * an evening article in the Americas is dated the next day in UTC. When the page states
  * the same instant with its local offset elsewhere (a <time datetime>, a script variable),
@@ -1433,8 +1475,8 @@ static const char *local_date(meta_ctx *m, const tamis_doc *doc, const char *v)
     size_t vl = strlen(v);
     if (iso_instant(v, v + vl, &utc, &off) != vl || off)
         return v;
-    const char *page = doc->kind == TAMIS_KIND_HTML ? (const char *)doc->payload : doc->text;
-    size_t n = doc->kind == TAMIS_KIND_HTML ? doc->payload_len : doc->text_len;
+    size_t n;
+    const char *page = raw_page(doc, &n);
     const char *end = page ? page + n : NULL;
     for (const char *t = page ? memchr(page, 'T', n) : NULL; t;
          t = memchr(t + 1, 'T', (size_t)(end - t - 1))) {
@@ -1452,7 +1494,7 @@ static const char *local_date(meta_ctx *m, const tamis_doc *doc, const char *v)
         long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
         int d = (int)(doy - (153 * mp + 2) / 5 + 1), mo = (int)(mp < 10 ? mp + 3 : mp - 9);
         int y = (int)(yoe + era * 400 + (mo <= 2));
-        char iso[16];
+        char iso[40]; /* room for any int the compiler cannot bound */
         snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, mo, d);
         return tm_arena_strndup(m->a, iso, strlen(iso));
     }
@@ -1503,6 +1545,8 @@ tamis_status tm_extract_meta(tamis_doc *doc, const tm_hdoc *h)
     slot *ds = &m.s[TAMIS_F_DATE];
     if (m.og_date && ds->prio == P_LD && ds->n && strncmp(m.og_date, ds->v[0], 10) > 0)
         ds->v[0] = m.og_date;
+    if (!ds->n)
+        script_date(&m, doc);
     if (ds->n)
         ds->v[0] = local_date(&m, doc, ds->v[0]);
     for (int i = 0; i < m.n_ref; i++)

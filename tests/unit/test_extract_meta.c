@@ -312,6 +312,24 @@ TEST(utc_dates_local_calendar)
     CHECK_EQ_STR(got_date, "2019-12-31");
 }
 
+TEST(script_state_date)
+{
+    /* no date anywhere but in a script's state object: its ISO publication date */
+    meta_of("<script>window.__STATE__={\"title\":\"x\",\"updatedAt\":\"2021-05-03T10:00:00+02:00\","
+            "\"publishedDate\" : \"2021-04-30T08:12:00+02:00\"};</script>", "");
+    CHECK_EQ_STR(got_date, "2021-04-30");
+    /* of two keys, the one earlier in the page */
+    meta_of("<script>var a={\"publicationDate\":\"2020-11-02T09:00:00Z\"};"
+            "var b={\"datePublished\":\"2019-01-01\"};</script>", "");
+    CHECK_EQ_STR(got_date, "2020-11-02");
+    /* a non-ISO value is no date, and any other source wins */
+    meta_of("<script>var a={\"publishDate\":\"Published [DATE]\"};</script>", "");
+    CHECK_EQ_STR(got_date, "");
+    meta_of("<script>var a={\"publishDate\":\"2020-11-02T09:00:00Z\"};</script>",
+            "<p class=\"date\">3. Mai 2021</p>");
+    CHECK_EQ_STR(got_date, "2021-05-03");
+}
+
 TEST(bar_separated_date)
 {
     /* "DD | MM | YYYY" in a page's date line, day first */
@@ -333,5 +351,6 @@ int main(void)
     RUN(site_as_author);
     RUN(utc_dates_local_calendar);
     RUN(bar_separated_date);
+    RUN(script_state_date);
     TEST_MAIN_END();
 }
