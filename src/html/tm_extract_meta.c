@@ -1381,6 +1381,17 @@ static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
 }
 
 /* ---- the page's own calendar date of a UTC timestamp */
+/* Minutes since 1970-01-01 00:00 of a proleptic Gregorian date and time; the days are
+ * counted with years starting in March, so that the leap day ends a year. */
+static long long civil_minutes(int y, int mo, int d, int h, int mi)
+{
+    int ym = mo <= 2 ? y - 1 : y;
+    long long era = ym / 400, yoe = ym - era * 400;
+    long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    return (days * 24 + h) * 60 + mi;
+}
+
 /* Minutes since 1970-01-01 00:00 UTC of the ISO 8601 date-time at s
  * ("YYYY-MM-DDTHH:MM[:SS][.fff](Z|±HH[:]MM)") into *utc, its offset in minutes into *off.
  * Returns the length of the string, 0 if s holds none or it has no offset. */
@@ -1408,14 +1419,33 @@ static size_t iso_instant(const char *s, const char *end, long long *utc, int *o
         p = q + 2;
     } else
         return 0;
-    /* days since the epoch of a proleptic Gregorian date, years counted from March so
-     * that the leap day ends a year */
-    int ym = mo <= 2 ? y - 1 : y;
-    long long era = ym / 400, yoe = ym - era * 400;
-    long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long long days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-    *utc = (days * 24 + h) * 60 + mi - *off;
+    *utc = civil_minutes(y, mo, d, h, mi) - *off;
     return (size_t)(p - s);
+}
+
+/* The same for the RFC 2822 form of HTTP headers and feeds ("Sat, 19 Oct 2019 00:04:00
+ * +0200") around the first ':' of its time at c: minutes since the epoch into *utc and
+ * the offset into *off; 0 if c is not inside such a string with a numeric offset. */
+static int rfc_instant(const char *page, const char *c, const char *end, long long *utc,
+                       int *off)
+{
+    int y, mo, d, h, mi, z;
+    size_t ml;
+    if (c - page < 14 || end - c < 9 || num(c - 2, c, 2, &h) != 2 || c[-3] != ' ' ||
+        num(c - 7, c - 3, 4, &y) != 4 || c[-8] != ' ' || c[-12] != ' ' ||
+        !(mo = month_at(c - 11, c - 8, &ml, 0)) || ml != 3 || num(c + 1, end, 2, &mi) != 2)
+        return 0;
+    const char *ds = isdigit((unsigned char)c[-14]) ? c - 14 : c - 13; /* "9 Oct", "19 Oct" */
+    if (num(ds, c - 12, 2, &d) != (int)(c - 12 - ds) || !valid_ymd(y, mo, d) || h > 23 || mi > 59)
+        return 0;
+    const char *p = c + 3;
+    if (p + 3 <= end && *p == ':' && isdigit((unsigned char)p[1]))
+        p += 3;
+    if (end - p < 6 || *p != ' ' || (p[1] != '+' && p[1] != '-') || num(p + 2, end, 4, &z) != 4)
+        return 0;
+    *off = (p[1] == '-' ? -1 : 1) * (z / 100 * 60 + z % 100);
+    *utc = civil_minutes(y, mo, d, h, mi) - *off;
+    return 1;
 }
 
 /* The page's bytes as the stage got them (the tree lacks the text of non-JSON scripts). */
@@ -1460,13 +1490,25 @@ static void script_date(meta_ctx *m, const tamis_doc *doc)
         put(m, TAMIS_F_DATE, P_WEAK, tm_arena_strndup(m->a, best_iso, strlen(best_iso)));
 }
 
+/* The date of a day count since 1970-01-01 (the inverse of civil_minutes' day count). */
+static void civil_date(long long days, int *y, int *mo, int *d)
+{
+    days += 719468;
+    long long era = days / 146097, doe = days - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *mo = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*mo <= 2));
+}
+
 /* A UTC timestamp is the server's clock, not the calendar the page shows its readers:
  * an evening article in the Americas is dated the next day in UTC. When the page states
- * the same instant with its local offset elsewhere (a <time datetime>, a script variable),
- * that local form is returned; a UTC value at exactly 22:00 or 23:00 is a date entered
+ * the same instant with its local offset elsewhere (a <time datetime>, a script variable,
+ * an RFC 2822 <meta name=date>), that local form is returned; a UTC value at exactly 22:00 or 23:00 is a date entered
  * without a time and stored as local midnight in central Europe (UTC+2 or +1), so the
- * next day is returned. On trafilatura-eval the gold date is the local one on 3 of the 4
- * pages of the first kind and on the one page of the second (date 489 -> 492 of 551).
+ * next day is returned. On trafilatura-eval the gold date is the local one on 4 of the 5
+ * pages of the first kind and on the one page of the second (date +4 of 551).
  * Returns v unchanged otherwise. */
 static const char *local_date(meta_ctx *m, const tamis_doc *doc, const char *v)
 {
@@ -1484,16 +1526,23 @@ static const char *local_date(meta_ctx *m, const tamis_doc *doc, const char *v)
         if (t - page >= 10 && (l = iso_instant(t - 10, end, &u2, &off2)) && off2 && u2 == utc)
             return tm_arena_strndup(m->a, t - 10, l);
     }
+    for (const char *c = memchr(page, ':', n); c; c = memchr(c + 1, ':', (size_t)(end - c - 1)))
+        if (rfc_instant(page, c, end, &u2, &off2) && off2 && u2 == utc) {
+            /* the local calendar date, with its time as ISO 8601 */
+            long long lm = utc + off2;
+            int hh = (int)(((lm % 1440) + 1440) % 1440);
+            char iso[48];
+            int y, mo, d;
+            civil_date((lm - hh) / 1440, &y, &mo, &d);
+            snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d%c%02d:%02d", y, mo, d, hh / 60,
+                     hh % 60, off2 < 0 ? '-' : '+', abs(off2) / 60, abs(off2) % 60);
+            return tm_arena_strndup(m->a, iso, strlen(iso));
+        }
     int mins = (int)(((utc % 1440) + 1440) % 1440);
     if ((mins == 22 * 60 || mins == 23 * 60) && !strchr("123456789", v[17]) &&
         !strchr("123456789", v[18])) {
-        /* the next calendar day, written back through the civil-date conversion */
-        long long days = (utc + 1440 - mins) / 1440 + 719468;
-        long long era = days / 146097, doe = days - era * 146097;
-        long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-        int d = (int)(doy - (153 * mp + 2) / 5 + 1), mo = (int)(mp < 10 ? mp + 3 : mp - 9);
-        int y = (int)(yoe + era * 400 + (mo <= 2));
+        int y, mo, d;
+        civil_date((utc + 1440 - mins) / 1440, &y, &mo, &d); /* the next calendar day */
         char iso[40]; /* room for any int the compiler cannot bound */
         snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, mo, d);
         return tm_arena_strndup(m->a, iso, strlen(iso));

@@ -310,6 +310,13 @@ TEST(utc_dates_local_calendar)
     CHECK_EQ_STR(got_date, "2019-12-31");
     meta_of("<meta property=\"article:published_time\" content=\"2019-12-31T23:00:00+01:00\">", "");
     CHECK_EQ_STR(got_date, "2019-12-31");
+    /* the local form in RFC 2822, as HTTP and feeds write it, across a month end */
+    meta_of("<meta property=\"article:published_time\" content=\"2018-03-31T22:30:00Z\">"
+            "<meta name=\"date\" content=\"Sun, 1 Apr 2018 00:30:00 +0200\">", "");
+    CHECK_EQ_STR(got_date, "2018-04-01");
+    meta_of("<meta property=\"article:published_time\" content=\"2018-03-31T22:30:00Z\">"
+            "<meta name=\"date\" content=\"Sun, 01 Apr 2018 00:31:00 +0200\">", "");
+    CHECK_EQ_STR(got_date, "2018-03-31");
 }
 
 TEST(script_state_date)
