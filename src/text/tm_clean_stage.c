@@ -978,11 +978,12 @@ static tamis_status mark_repeats(tamis_doc *doc, const char *text, cl_line *L, s
     return TAMIS_OK;
 }
 
-/* A list item: a line of a few words without a final full stop that no rule moved to
- * metadata (headline lists, link columns, footer links). */
-static bool list_item(const cl_line *l)
+/* A line of a list: at most 20 words, no final full stop, not moved to metadata. With
+ * two words or more and kept so far it is an item (headline, link label); a one-word
+ * line (a number "3" before each headline, a menu label) continues the run. */
+static bool list_line(const cl_line *l)
 {
-    return !l->meta && l->nwords >= 2 && l->nwords <= 20 && !l->colon_end && !l->fullstop;
+    return !l->meta && l->nwords <= 20 && !l->colon_end && !l->fullstop;
 }
 
 
@@ -990,9 +991,10 @@ static bool list_item(const cl_line *l)
  * "other sites" link columns, footer links. A run counts in the header or footer zone
  * (before the first / after the last line that reads as a sentence: class good, ending
  * with a full stop) from list_run_edge (3) items, anywhere else from list_run (6): an
- * article's own bullet lists are shorter, or their items are sentences. Lines a rule already removed (nav, short
- * menu labels) continue a run without counting. Items sharing one page template are
- * what made stubs of different sources near-duplicates once their own text was gone. */
+ * article's own bullet lists are shorter, or their items are sentences. Lines a rule
+ * already removed (nav, short menu labels) and one-word lines continue a run without
+ * counting. Items sharing one page template are what made stubs of different sources
+ * near-duplicates once their own text was gone. */
 static void mark_lists(cl_line *L, size_t n, int64_t run, int64_t run_edge)
 {
     if (run <= 0 && run_edge <= 0)
@@ -1006,15 +1008,15 @@ static void mark_lists(cl_line *L, size_t n, int64_t run, int64_t run_edge)
         }
     for (size_t i = 0; i < n;) {
         size_t j = i, items = 0;
-        while (j < n && list_item(&L[j])) {
-            items += L[j].cls != CLS_BAD && !digity(&L[j]);
+        while (j < n && list_line(&L[j])) {
+            items += L[j].cls != CLS_BAD && L[j].nwords >= 2 && !digity(&L[j]);
             j++;
         }
         bool zone = first_p == n || j <= first_p || i > last_p;
         int64_t need = zone && run_edge > 0 ? run_edge : run;
         if (need > 0 && items >= (size_t)need)
             for (size_t k = i; k < j; k++)
-                if (L[k].cls != CLS_BAD && !digity(&L[k])) {
+                if (L[k].cls != CLS_BAD && L[k].nwords >= 2 && !digity(&L[k])) {
                     L[k].cls = CLS_BAD;
                     L[k].why = "list";
                 }
