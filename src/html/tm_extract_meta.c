@@ -1196,6 +1196,20 @@ done:
 /* Body text: dates after "Veröffentlicht am"/"Published" labels rank with microdata,
  * dates after update labels go to `modified`, and the first unlabelled date of the page
  * is the last resort for `date`. */
+/* 1 if the line's date is not the page's: the server's clock ("Aktuelle Zeit: 14.10.2020,
+ * 12:18", "It is currently ...", as forum software prints in its header) or when a
+ * poster registered ("Registriert: 18.09.2008", "Joined:"), as it prints beside posts. */
+static int clock_line(const char *t, size_t n)
+{
+    static const char *const now[] = {"aktuelle zeit", "current time", "it is currently",
+                                      "registriert:",  "joined:",      "mitglied seit",
+                                      "member since"};
+    for (size_t i = 0; i < sizeof now / sizeof now[0]; i++)
+        if (find_ci(t, TM_MIN(n, 40), now[i]))
+            return 1;
+    return 0;
+}
+
 static void text_date(meta_ctx *m, const char *t, size_t n, int aside)
 {
     if (n < 4 || n > 400)
@@ -1206,15 +1220,23 @@ static void text_date(meta_ctx *m, const char *t, size_t n, int aside)
         digit = t[i] >= '0' && t[i] <= '9';
     if (!digit && (n > 40 || m->pending_left > 0))
         return;
+    if (!digit && clock_line(t, n)) {
+        /* the label alone: the date in the next text node is not the page's */
+        m->pending_label = -1;
+        m->pending_left = 1;
+        return;
+    }
     int label = find_label(t, n);
     if (!label && m->pending_left > 0) {
         label = m->pending_label;
         m->pending_left--;
     }
+    if (label < 0)
+        return;
     char iso[40];
     /* an unlabelled date in navigation or a link ("Rules (terminated on 28.02.2017)")
      * says nothing about this page */
-    int found = (label || (m->s[TAMIS_F_DATE].prio > P_TEXT && !aside)) &&
+    int found = (label || (m->s[TAMIS_F_DATE].prio > P_TEXT && !aside)) && !clock_line(t, n) &&
                 parse_date_nbsp(t, n, DF_META | (label ? DF_SHORT_YEAR : 0), iso);
     if (!found) {
         if (label) {
@@ -1362,7 +1384,7 @@ static void walk(meta_ctx *m, const tm_hnode *n, int in_body)
                                         ci_has(cls, "fecha"))) || /* "date" covers "updated" */
                                (id && (ci_has(id, "date") || ci_has(id, "time"))));
                 const char *title = dateish ? tm_html_attr(c, "title") : NULL;
-                if (dateish && (t = node_text(m, c, &l)) && l < 200)
+                if (dateish && (t = node_text(m, c, &l)) && l < 200 && !clock_line(t, l))
                     put_date(m, TAMIS_F_DATE, P_VISIBLE, t, l, DF_SHORT_YEAR);
                 /* hAtom: <span class="published|updated" title="2013-04-04T18:52:11">
                  * with no date in its text */

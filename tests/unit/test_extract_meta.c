@@ -337,6 +337,19 @@ TEST(script_state_date)
     CHECK_EQ_STR(got_date, "2021-05-03");
 }
 
+TEST(forum_clock_and_joined_dates)
+{
+    /* the server's clock in a forum header and a poster's registration date are skipped:
+     * the first post's date is the page's */
+    meta_of("", "<p class=\"time\">Aktuelle Zeit: 03.02.2024, 08:15</p>"
+                "<dl><dd><b>Registriert:</b> 12.06.2007, 21:40</dd></dl>"
+                "<p>Beitrag 05.03.2010, 17:02</p>");
+    CHECK_EQ_STR(got_date, "2010-03-05");
+    meta_of("", "<div class=\"date\">It is currently Sat Feb 03, 2024 8:15 am</div>"
+                "<span>Joined:</span> <span>Jun 12, 2007</span><p>Posted March 5, 2010</p>");
+    CHECK_EQ_STR(got_date, "2010-03-05");
+}
+
 TEST(bar_separated_date)
 {
     /* "DD | MM | YYYY" in a page's date line, day first */
@@ -359,5 +372,6 @@ int main(void)
     RUN(utc_dates_local_calendar);
     RUN(bar_separated_date);
     RUN(script_state_date);
+    RUN(forum_clock_and_joined_dates);
     TEST_MAIN_END();
 }
