@@ -2,10 +2,10 @@
 # bench/bench_run.sh — `tamis run` end to end (issue 6): a corpus assembled from
 # ../shared/data (WARC of the AEB and trafilatura-eval pages, WET-like text, cc-text-samples
 # JSONL) repeated to >= 1 GB uncompressed; MB/s with -j1 and -j2 (scaling ratio), peak RSS
-# at the default memory budget and at a small one (MEM_SMALL, default 128 MB, which puts
+# at the default memory budget and at a small one (MEM_SMALL, default 160 MB, which puts
 # dedup's records on disk), share of time per stage; then the kill test (SIGKILL at random
 # points, resumed output byte-identical to an uninterrupted run).
-# Run by hand: [REPEAT=6] [KILLS=10] [MEM_SMALL=128] bench/bench_run.sh [BUILD_DIR]
+# Run by hand: [REPEAT=6] [KILLS=10] [MEM_SMALL=160] bench/bench_run.sh [BUILD_DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${1:-$ROOT/build}"
@@ -14,7 +14,7 @@ SHARED="${TAMIS_SHARED:-$ROOT/../shared}"
 W="${BENCH_DIR:-/tmp/tamis-bench-run}"
 REPEAT="${REPEAT:-6}"
 KILLS="${KILLS:-10}"
-MEM_SMALL="${MEM_SMALL:-128}"
+MEM_SMALL="${MEM_SMALL:-160}"
 mkdir -p "$W/in"
 D="$SHARED/data"
 if [ ! -f "$W/in/.done-$REPEAT" ]; then

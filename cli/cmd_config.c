@@ -35,7 +35,7 @@ static int config_main(const cli_command *cmd, int argc, char **argv)
     if (!only || !strcmp(only, "run"))
         printf("\n[run]\n# stages `tamis run` applies, in order (string)\n"
                "stages = extract, clean, lang, filter, dedup\n"
-               "# memory budget in MB, at least 96: batches in flight, arenas kept, dedup's\n"
+               "# memory budget in MB, at least 160: batches in flight, arenas kept, dedup's\n"
                "# records (on disk under OUTDIR/.tamis past their share); docs/config.md (integer)\n"
                "mem_mb = 1024\n");
     for (const char *const *s = tamis_stage_names(); *s; s++) {

@@ -20,9 +20,9 @@ static void on_sigint(int sig)
 
 /* Default memory budget of a run in MiB (docs/config.md says how it is split). */
 #define RUN_MEM_MB_DEFAULT 1024
-/* Below this the fixed part (program, libraries, models: 48 MB reserved) and small
+/* Below this the fixed part (program, libraries, models: 64 MB reserved) and small
  * batches of documents do not fit. */
-#define RUN_MEM_MB_MIN 96
+#define RUN_MEM_MB_MIN 160
 
 typedef struct run_cfg {
     char stages[256];
@@ -124,7 +124,7 @@ static const char run_help[] =
     "  -o, --output OUTDIR    output directory (required)\n"
     "  --stages LIST          comma-separated stages (default extract,clean,lang,filter,dedup)\n"
     "  --config FILE          INI config; [run] stages = ..., mem_mb = N, [STAGE] key = value\n"
-    "  --mem-mb N             memory budget in MB (default 1024, at least 96): 48 MB for\n"
+    "  --mem-mb N             memory budget in MB (default 1024, at least 160): 64 MB for\n"
     "                         the program and models, of the rest a quarter for batches in\n"
     "                         flight, half for dedup's records (at most dedup.mem_mb; on\n"
     "                         disk under OUTDIR/.tamis past that); docs/config.md\n"

@@ -22,7 +22,7 @@
 
 /* How a memory budget (tamis_pipeline_opts.mem_mb, docs/architecture.md) is split. First
  * TM_BUDGET_FIXED for what does not depend on the corpus: the program, libraries, models,
- * stop-word sets and per-thread parser state (measured 40-60 MB in a full run). The rest R:
+ * stop-word sets, per-thread parser state and codec contexts (measured 40-60 MB in a full run; with 48 MB a -j2 run at 128 MB peaked at 131-141 MB, so 64 and a 160 MB minimum in cmd_run.c). The rest R:
  *   batches in flight: two batches of at most R/64 of input each; the stages' work on a
  *     batch took up to 7 times its input (parsed DOM, text copies; measured with
  *     bench/bench_run.sh), so about R/4;
@@ -30,7 +30,7 @@
  *   the corpus stage observing a pass: R/2 for its state (dedup's records), past which it
  *     keeps that state on disk;
  *   the remaining R/8: readers' and writers' codec contexts, spool writers, statistics. */
-#define TM_BUDGET_FIXED ((size_t)48 << 20)
+#define TM_BUDGET_FIXED ((size_t)64 << 20)
 #define TM_BUDGET_BATCH_DIV 64
 #define TM_BUDGET_KEEP_DIV 8
 #define TM_BUDGET_CORPUS_DIV 2

@@ -84,9 +84,9 @@ ddrep() { grep -o '"documents".*"lines_removed":[0-9]*' "$1" | sed 's/"candidate
 check "grep -q '\"records_on_disk\":0' '$T/mem.err'" "default budget: $(grep dedup "$T/mem.err")"
 check "[ \"$(digest "$T/mem")\" = \"$ref\" ]" "pairs run differs from the reference"
 for j in 1 2; do
-  "$TAMIS" run -v -j$j --mem-mb 96 --set dedup.mem_mb=0 --set dedup.pairs="$T/pairs-disk$j.tsv" \
+  "$TAMIS" run -v -j$j --mem-mb 160 --set dedup.mem_mb=0 --set dedup.pairs="$T/pairs-disk$j.tsv" \
     "$T/many"/* -o "$T/disk$j" 2>"$T/disk$j.err"; rc=$?
-  check "[ $rc -eq 0 ]" "--mem-mb 96 -j$j exit code $rc"
+  check "[ $rc -eq 0 ]" "--mem-mb 160 -j$j exit code $rc"
   check "[ \"$(digest "$T/disk$j")\" = \"$ref\" ]" "records on disk, -j$j: output differs"
   check "cmp -s '$T/pairs-mem.tsv' '$T/pairs-disk$j.tsv'" "records on disk, -j$j: pairs differ"
   check "grep -Eq '\"records_on_disk\":[1-9]' '$T/disk$j.err' && [ \"$(ddrep "$T/disk$j.err")\" = \"$(ddrep "$T/mem.err")\" ]" \
@@ -104,16 +104,16 @@ assert r["verified_pairs"] == pairs >= r["clusters"] * 435, (r, pairs)
 PY
 # A kill while the records are on disk, then resume: same bytes.
 rm -rf "$T/kd"
-"$TAMIS" run -q --mem-mb 96 --set dedup.mem_mb=0 "$T/many"/* -o "$T/kd" &
+"$TAMIS" run -q --mem-mb 160 --set dedup.mem_mb=0 "$T/many"/* -o "$T/kd" &
 pid=$!
 sleep "0.$((RANDOM % 9 + 1))"
 kill -KILL $pid 2>/dev/null
 wait $pid 2>/dev/null
-"$TAMIS" run -q --mem-mb 96 --set dedup.mem_mb=0 "$T/many"/* -o "$T/kd"
+"$TAMIS" run -q --mem-mb 160 --set dedup.mem_mb=0 "$T/many"/* -o "$T/kd"
 check "[ \"$(digest "$T/kd")\" = \"$ref\" ]" "resumed run with records on disk differs"
 check "[ -z \"$(ls "$T/kd/.tamis" | grep -v -E '^level[0-9]+-[0-9]+\.stats$')\" ]" "files left in .tamis: $(ls "$T/kd/.tamis")"
 # The budget from a config file; a budget below the minimum is a usage error.
-printf '[run]\nmem_mb = 100\n' > "$T/mem.ini"
+printf '[run]\nmem_mb = 200\n' > "$T/mem.ini"
 "$TAMIS" run -q --config "$T/mem.ini" "${IN[@]}" -o "$T/memcfg"; rc=$?
 check "[ $rc -eq 0 ] && [ \"$(digest "$T/memcfg")\" = \"$(digest "$T/j1")\" ]" "[run] mem_mb: exit $rc or output differs"
 "$TAMIS" run -q --mem-mb 10 "${IN[@]}" -o "$T/memlow" 2>"$T/memlow.err"; rc=$?
