@@ -66,13 +66,19 @@ tamis_status tm_html_node_text(const tm_hnode *n, tm_buf *out)
 }
 
 /* ---- class/id hints */
+/* Whether a part of a class token starts at p (s is the start of the value): after a
+ * space, '-', '_' or a lower-to-upper case step (camelCase). */
+static inline int part_starts_at(const char *s, const char *p)
+{
+    return p == s || p[-1] == ' ' || p[-1] == '-' || p[-1] == '_' ||
+           (islower((unsigned char)p[-1]) && isupper((unsigned char)*p));
+}
+
 static int token_starts(const char *v, const char *const *pats, size_t np)
 {
     /* a pattern matches at the start of a class token or after '-'/'_' inside one */
     for (const char *p = v; *p; p++) {
-        /* a part starts after a space, '-', '_' or a lower-to-upper case step (camelCase) */
-        if (p != v && !(p[-1] == ' ' || p[-1] == '-' || p[-1] == '_' ||
-                        (islower((unsigned char)p[-1]) && isupper((unsigned char)*p))))
+        if (!part_starts_at(v, p))
             continue;
         char c0 = (char)tolower((unsigned char)*p);
         for (size_t i = 0; i < np; i++) {
@@ -1044,8 +1050,7 @@ static const char *const lede_pats[] = {"lead", "lede", "intro", "teaser", "exce
 static int part_is(const char *t, const char *const *pats, size_t np)
 {
     for (const char *p = t; *p; p++) {
-        if (p != t && !(p[-1] == '-' || p[-1] == '_' || p[-1] == ' ' ||
-                        (islower((unsigned char)p[-1]) && isupper((unsigned char)*p))))
+        if (!part_starts_at(t, p))
             continue;
         char c0 = (char)tolower((unsigned char)*p);
         for (size_t i = 0; i < np; i++) {

@@ -700,6 +700,16 @@ static const unsigned char *find_letter_ci(const unsigned char *p, const unsigne
     return NULL;
 }
 
+/* Whether the k bytes at st equal the lower-case pattern u once '| 0x20' lower-cases them
+ * (the compare behind both anchored searches below). */
+static inline bool ci_match(const unsigned char *st, const unsigned char *u, size_t k)
+{
+    size_t j = 0;
+    while (j < k && (st[j] | 0x20) == u[j])
+        j++;
+    return j == k;
+}
+
 /* Case-insensitive search for an ASCII lower-case pattern (Python's `p in line.lower()`
  * for the ASCII phrases C4 and RedPajama look for), without copying the line: find_letter_ci
  * finds the pattern's rarest letter (anchor, at offset a) in either case, and only
@@ -716,12 +726,8 @@ static const char *ci_find_at(const char *h, size_t n, const char *pat, size_t k
         const unsigned char *q = find_letter_ci(p, end, u[a]);
         if (!q)
             return NULL;
-        const unsigned char *st = q - a;
-        size_t j = 0;
-        while (j < k && (st[j] | 0x20) == u[j])
-            j++;
-        if (j == k)
-            return (const char *)st;
+        if (ci_match(q - a, u, k))
+            return (const char *)(q - a);
         p = q + 1;
     }
     return NULL;
@@ -771,12 +777,8 @@ static const char *ci_find_pair(const char *h, size_t n, const char *pat, size_t
             }
             q = p + (__builtin_ctzll(t) >> 3); /* the lowest flag: the first match */
         }
-        const unsigned char *st = q - a;
-        size_t j = 0;
-        while (j < k && (st[j] | 0x20) == u[j])
-            j++;
-        if (j == k)
-            return (const char *)st;
+        if (ci_match(q - a, u, k))
+            return (const char *)(q - a);
         p = q + 1;
     }
     return NULL;
