@@ -74,9 +74,11 @@ static inline int part_starts_at(const char *s, const char *p)
            (islower((unsigned char)p[-1]) && isupper((unsigned char)*p));
 }
 
-static int token_starts(const char *v, const char *const *pats, size_t np)
+/* Whether one of pats matches at the start of a part of the class/id value v (see
+ * part_starts_at); with whole, the match must also end where the part ends ("post-tags"
+ * has the part "tags", "tocco" has no part "toc"). */
+static int part_match(const char *v, const char *const *pats, size_t np, int whole)
 {
-    /* a pattern matches at the start of a class token or after '-'/'_' inside one */
     for (const char *p = v; *p; p++) {
         if (!part_starts_at(v, p))
             continue;
@@ -85,7 +87,10 @@ static int token_starts(const char *v, const char *const *pats, size_t np)
             if (pats[i][0] != c0) /* cheap first-letter filter before the compare */
                 continue;
             size_t l = strlen(pats[i]);
-            if (!strncasecmp(p, pats[i], l))
+            if (strncasecmp(p, pats[i], l))
+                continue;
+            char e = p[l];
+            if (!whole || !e || e == ' ' || e == '-' || e == '_' || isupper((unsigned char)e))
                 return 1;
         }
     }
@@ -142,7 +147,7 @@ static int token_first(const char *v, const char *const *pats, size_t np)
 static int class_id_match(const tm_hnode *n, const char *const *pats, size_t np)
 {
     const char *c = tm_html_attr(n, "class"), *i = tm_html_attr(n, "id");
-    return (c && token_starts(c, pats, np)) || (i && token_starts(i, pats, np));
+    return (c && part_match(c, pats, np, 0)) || (i && part_match(i, pats, np, 0));
 }
 
 static int class_id_first(const tm_hnode *n, const char *const *pats, size_t np)
@@ -217,11 +222,10 @@ static int token_positive(const char *v)
  * "ez-toc"), never as a prefix ("tocco"). "meta" is not one: "recipe-meta" and
  * "event-meta" hold the text of recipes and events. */
 static const char *const neg_part[] = {"tags", "toc"};
-static int part_is(const char *t, const char *const *pats, size_t np);
 static int class_id_part_is(const tm_hnode *n, const char *const *pats, size_t np)
 {
     const char *c = tm_html_attr(n, "class"), *i = tm_html_attr(n, "id");
-    return (c && part_is(c, pats, np)) || (i && part_is(i, pats, np));
+    return (c && part_match(c, pats, np, 1)) || (i && part_match(i, pats, np, 1));
 }
 
 static int class_id_positive(const tm_hnode *n)
@@ -1046,27 +1050,6 @@ static const char *const lede_pats[] = {"lead", "lede", "intro", "teaser", "exce
                                         "subheadline", "sub-headline", "bajada", "chapo",
                                         "abstract"};
 
-/* Whether a part of token t (see part_at) is exactly one of pats. */
-static int part_is(const char *t, const char *const *pats, size_t np)
-{
-    for (const char *p = t; *p; p++) {
-        if (!part_starts_at(t, p))
-            continue;
-        char c0 = (char)tolower((unsigned char)*p);
-        for (size_t i = 0; i < np; i++) {
-            if (pats[i][0] != c0)
-                continue;
-            size_t l = strlen(pats[i]);
-            if (strncasecmp(p, pats[i], l))
-                continue;
-            char e = p[l];
-            if (!e || e == ' ' || e == '-' || e == '_' || isupper((unsigned char)e))
-                return 1;
-        }
-    }
-    return 0;
-}
-
 typedef struct lede_walk {
     const tm_hnode *top;
     double thresh;
@@ -1087,9 +1070,7 @@ static int render_ledes(ctx *x, const tm_hnode *n, lede_walk *w, int depth)
             continue;
         if (is_ancestor(c, w->top))
             return render_ledes(x, c, w, depth + 1);
-        const char *cl = tm_html_attr(c, "class"), *id = tm_html_attr(c, "id");
-        int named = (cl && part_is(cl, lede_pats, sizeof lede_pats / sizeof lede_pats[0])) ||
-                    (id && part_is(id, lede_pats, sizeof lede_pats / sizeof lede_pats[0]));
+        int named = class_id_part_is(c, lede_pats, sizeof lede_pats / sizeof lede_pats[0]);
         if (named && c->chars <= 1200 && link_density(c) < 0.3 &&
             !same_text(c, x->title)) {
             emit_sep(x, 3);
