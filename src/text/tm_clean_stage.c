@@ -158,11 +158,10 @@ static inline __attribute__((always_inline)) void on_word(cl_wordctx *c, const c
         if (c->wj < c->nnw && c->nw[c->wj].ostart == off && c->nw[c->wj].oend == off + n)
             nw = &c->nw[c->wj];
     }
+    /* A line counts at most 32 lookups (look), so a count cannot overflow. */
     for (uint32_t m = nw ? cl_lex_stopmask_h(c->lx, nw->h, n) : cl_lex_stopmask(c->lx, w, n); m;
-         m &= m - 1) {
-        uint16_t *x = &c->lc[__builtin_ctz(m)];
-        *x += *x < UINT16_MAX;
-    }
+         m &= m - 1)
+        c->lc[__builtin_ctz(m)]++;
 }
 
 static const bool ascii_alnum[128] = {
