@@ -38,11 +38,15 @@ const char *cl_lex_lang_code(const cl_lex *lx, int idx);
 uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n);
 
 /* One word of a normalised line: bytes [off, off + len) of the normalised string, made
- * from bytes [ostart, oend) of the original line, and its cl_lex hash (the key of the
- * phrase and stop-word maps, so a word is hashed once for both). */
+ * from bytes [ostart, oend) of the original line, its cl_lex hash (the key of the phrase
+ * and stop-word map), and what one lookup there gave (after cl_lex_load): the stop-word
+ * language mask (as cl_lex_stopmask_h before its length test) and the first phrase that
+ * starts with the word (-1: none). */
 typedef struct cl_nword {
     uint32_t off, len, ostart, oend;
     uint64_t h;
+    uint32_t stop;
+    int32_t head;
 } cl_nword;
 
 /* A line normalised for phrase matching: lowercase, punctuation and symbols -> one space,
@@ -71,6 +75,9 @@ size_t cl_norm_orig(const cl_lex *lx, const cl_norm *nl, const char *line, size_
 /* Language mask of a stop word given its hash (cl_nword.h) and its byte length in the
  * original text: the same as cl_lex_stopmask for a word made only of letters and digits. */
 uint32_t cl_lex_stopmask_h(const cl_lex *lx, uint64_t h, size_t n);
+/* Longest byte length (in the original text) a stop word can have: cl_lex_stopmask_h is
+ * 0 above it, else cl_nword.stop. */
+size_t cl_lex_stop_maxlen(const cl_lex *lx);
 
 /* Phrase hits of one normalised line. */
 typedef struct cl_hits {

@@ -29,14 +29,17 @@ typedef struct cl_phrase {
                     * differ at the end ("read more", "read also") */
 } cl_phrase;
 
-/* 8 bytes: a key is identified by the high 32 bits of its XXH3 hash (the low bits pick
- * the slot), so a probe never reads key bytes and the ~20k stop words of 32 languages fit
- * in 256 KiB. A false match needs a 32-bit tag collision on the same slot run: rare
- * enough for a heuristic word count. The stop-word lookup was the stage's hottest spot
- * with full keys (perf on bench/bench_clean.sh). */
+/* 12 bytes: a key is identified by the high 32 bits of its hash (the low bits pick the
+ * slot), so a probe never reads key bytes and the ~20k stop words of 32 languages fit in
+ * 768 KiB. A false match needs a 32-bit tag collision on the same slot run: rare enough
+ * for a heuristic word count. The stop-word lookup was the stage's hottest spot with full
+ * keys (perf on bench/bench_clean.sh). One map holds the stop words and the first words
+ * of the phrases, so the normaliser probes once per word for both (callgrind: the second
+ * probe per sampled word was ~2 % of the stage). */
 typedef struct cl_slot {
-    uint32_t tag; /* 0: empty */
-    uint32_t val; /* stop words: language mask; phrases: head index + 1 */
+    uint32_t tag;  /* 0: empty */
+    uint32_t val;  /* stop-word language mask */
+    uint32_t head; /* first phrase (index + 1) starting with this word, 0: none */
 } cl_slot;
 
 static inline uint32_t tag_of(uint64_t h) { return (uint32_t)(h >> 32) | 1u; }
@@ -59,9 +62,9 @@ struct cl_lex {
     tm_arena arena;
     cl_phrase *ph;
     size_t n_ph, cap_ph;
-    cl_map first;  /* first word -> chain of phrases */
-    cl_map nsfirst; /* first character of a no-space-script phrase -> chain */
-    cl_map stop;   /* word -> language mask */
+    cl_map words;  /* word -> stop-word language mask and chain of phrases it starts */
+    cl_map nsfirst; /* first character of a no-space-script phrase -> chain (head) */
+    bool ready;    /* maps complete: the normaliser looks its words up */
     int32_t class_head[LX__COUNT];
     int32_t related_by_byte[256]; /* related labels by first normalised byte */
     /* One bit per first two bytes of a related label (a one-byte label sets its first
@@ -180,6 +183,7 @@ static cl_slot *map_put(cl_map *m, const char *k, size_t n)
             return &m->slots[i];
     m->slots[i].tag = t;
     m->slots[i].val = 0;
+    m->slots[i].head = 0;
     m->hashes[i] = h;
     m->n++;
     return &m->slots[i];
@@ -205,10 +209,11 @@ bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_
     return true;
 }
 
-/* Ends the word at normalised bytes [ws, k) made from line bytes [ostart, oend) and
- * hashes it: the scan and the stop-word lookup both use that hash. */
-static inline void put_word(cl_nword *w, size_t *nw, size_t ws, size_t k, size_t ostart,
-                            size_t oend, uint64_t h)
+/* Ends the word at normalised bytes [ws, k) made from line bytes [ostart, oend) with
+ * hash h, and looks it up once for the scan and the stop-word count (not while the maps
+ * are being built). */
+static inline void put_word(const cl_lex *lx, cl_nword *w, size_t *nw, size_t ws, size_t k,
+                            size_t ostart, size_t oend, uint64_t h)
 {
     cl_nword *x = &w[(*nw)++];
     x->off = (uint32_t)ws;
@@ -216,12 +221,15 @@ static inline void put_word(cl_nword *w, size_t *nw, size_t ws, size_t k, size_t
     x->ostart = (uint32_t)ostart;
     x->oend = (uint32_t)oend;
     x->h = h;
+    const cl_slot *sl = lx->ready ? map_find_h(&lx->words, h) : NULL;
+    x->stop = sl ? sl->val : 0;
+    x->head = sl ? (int32_t)sl->head - 1 : -1;
 }
 
-static inline void end_word(cl_nword *w, size_t *nw, const char *s, size_t ws, size_t k,
-                            size_t ostart, size_t oend)
+static inline void end_word(const cl_lex *lx, cl_nword *w, size_t *nw, const char *s,
+                            size_t ws, size_t k, size_t ostart, size_t oend)
 {
-    put_word(w, nw, ws, k, ostart, oend, cl_hash(s + ws, k - ws));
+    put_word(lx, w, nw, ws, k, ostart, oend, cl_hash(s + ws, k - ws));
 }
 
 void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line, size_t n,
@@ -242,7 +250,7 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
             if (!norm_ascii256[c]) {
                 p++;
                 if (inword) {
-                    end_word(w, &nw, s, ws, k, ostart, (size_t)(st - line));
+                    end_word(lx, w, &nw, s, ws, k, ostart, (size_t)(st - line));
                     s[k++] = ' ';
                     inword = false;
                 }
@@ -301,7 +309,7 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
                 p += r;
                 if (chunk == 2 || ((x >> (8 * r)) & 0x80))
                     break;
-                put_word(w, &nw, ws, k, ostart, (size_t)(p - line),
+                put_word(lx, w, &nw, ws, k, ostart, (size_t)(p - line),
                          chunk == 0 ? cl_mix(lo & m, 0, r) : cl_mix(first, lo & m, 8 + r));
                 s[k++] = ' ';
                 inword = false;
@@ -336,13 +344,13 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
             }
             k += cl_utf8_put(s + k, cl_tolower(ct, cp));
         } else if (inword) {
-            end_word(w, &nw, s, ws, k, ostart, (size_t)(st - line));
+            end_word(lx, w, &nw, s, ws, k, ostart, (size_t)(st - line));
             s[k++] = ' ';
             inword = false;
         }
     }
     if (inword)
-        end_word(w, &nw, s, ws, k, ostart, n);
+        end_word(lx, w, &nw, s, ws, k, ostart, n);
     else if (k)
         k--; /* the space after the last word */
     s[k] = '\0';
@@ -441,16 +449,16 @@ static bool add_phrase(cl_lex *lx, cl_lexclass cls, const char *txt, size_t n)
         cl_slot *slot = map_put(&lx->nsfirst, nl.s, cl);
         if (!slot)
             return false;
-        ph->next = (int32_t)slot->val - 1;
-        slot->val = (uint32_t)lx->n_ph + 1;
+        ph->next = (int32_t)slot->head - 1;
+        slot->head = (uint32_t)lx->n_ph + 1;
     } else {
         const char *sp = memchr(nl.s, ' ', nl.n);
         size_t wl = sp ? (size_t)(sp - nl.s) : nl.n;
-        cl_slot *slot = map_put(&lx->first, nl.s, wl);
+        cl_slot *slot = map_put(&lx->words, nl.s, wl);
         if (!slot)
             return false;
-        ph->next = (int32_t)slot->val - 1;
-        slot->val = (uint32_t)lx->n_ph + 1;
+        ph->next = (int32_t)slot->head - 1;
+        slot->head = (uint32_t)lx->n_ph + 1;
     }
     lx->n_ph++;
     return true;
@@ -552,7 +560,7 @@ static bool load_stopwords(cl_lex *lx, const char *dir)
             }
             /* Multi-word entries cannot match one word: skip them. */
             if (w.n && !memchr(w.s, ' ', w.n)) {
-                cl_slot *s = map_put(&lx->stop, w.s, w.n);
+                cl_slot *s = map_put(&lx->words, w.s, w.n);
                 if (!s) {
                     tm_buf_free(&b);
                     return false;
@@ -606,6 +614,7 @@ cl_lex *cl_lex_load(const char *dir, tamis_error *err)
         cl_lex_free(lx);
         return NULL;
     }
+    lx->ready = true;
     return lx;
 }
 
@@ -614,12 +623,10 @@ void cl_lex_free(cl_lex *lx)
     if (!lx)
         return;
     tm_free(lx->ph);
-    tm_free(lx->first.slots);
-    tm_free(lx->first.hashes);
+    tm_free(lx->words.slots);
+    tm_free(lx->words.hashes);
     tm_free(lx->nsfirst.slots);
     tm_free(lx->nsfirst.hashes);
-    tm_free(lx->stop.slots);
-    tm_free(lx->stop.hashes);
     tm_arena_free(&lx->arena);
     tm_free(lx);
 }
@@ -639,11 +646,16 @@ const char *cl_lex_lang_code(const cl_lex *lx, int idx)
     return idx >= 0 && idx < lx->n_langs ? lx->langs[idx] : NULL;
 }
 
+size_t cl_lex_stop_maxlen(const cl_lex *lx)
+{
+    return lx->stop_maxlen + 8 < 40 ? lx->stop_maxlen + 8 : 40;
+}
+
 uint32_t cl_lex_stopmask_h(const cl_lex *lx, uint64_t h, size_t n)
 {
-    if (n == 0 || n > 40 || n > lx->stop_maxlen + 8)
+    if (n == 0 || n > cl_lex_stop_maxlen(lx))
         return 0;
-    const cl_slot *s = map_find_h(&lx->stop, h);
+    const cl_slot *s = map_find_h(&lx->words, h);
     return s ? s->val : 0;
 }
 
@@ -664,7 +676,7 @@ uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
             uint64_t ub = ((b + 0x3F3F3F3F3F3F3F3Full) ^ (b + 0x2525252525252525ull)) & 0x8080808080808080ull;
             a |= ua >> 2;
             b |= ub >> 2;
-            const cl_slot *s = map_find_h(&lx->stop, cl_mix(a, b, n));
+            const cl_slot *s = map_find_h(&lx->words, cl_mix(a, b, n));
             if (s)
                 return s->val;
             /* An elided article ("l'etat"): the head before an inner apostrophe. Most
@@ -679,7 +691,7 @@ uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
                     char h[16];
                     for (size_t j = 0; j < i; j++)
                         h[j] = (char)((unsigned char)w[j] >= 'A' && (unsigned char)w[j] <= 'Z' ? w[j] + 32 : w[j]);
-                    s = map_find(&lx->stop, h, i);
+                    s = map_find(&lx->words, h, i);
                     return s ? s->val : 0;
                 }
             return 0;
@@ -704,7 +716,7 @@ uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
     }
     if (p < end)
         return 0;
-    const cl_slot *s = map_find(&lx->stop, buf, k);
+    const cl_slot *s = map_find(&lx->words, buf, k);
     if (s)
         return s->val;
     if (!apos)
@@ -713,33 +725,36 @@ uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
      * parts, the lexicon normaliser splits at the apostrophe. Check the head. */
     for (size_t i = 1; i + 1 < k; i++)
         if (buf[i] == '\'' || (i + 2 < k && memcmp(buf + i, "\xE2\x80\x99", 3) == 0)) {
-            s = map_find(&lx->stop, buf, i);
+            s = map_find(&lx->words, buf, i);
             return s ? s->val : 0;
         }
     return 0;
 }
 
+/* No hits: what a line without any phrase gets, copied whole (a memset call and a loop
+ * per line were ~3 % of the scan). */
+static const cl_hits no_hits = {.first = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1}};
+
 void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
 {
-    memset(h, 0, sizeof *h);
-    for (int c = 0; c < LX__COUNT; c++)
-        h->first[c] = -1;
+    _Static_assert(LX__COUNT == 10, "no_hits.first lists every class");
+    *h = no_hits;
     const char *s = nl->s;
     size_t n = nl->n;
-    /* Covered marks per byte so overlapping phrases are not counted twice. */
+    /* Covered marks per byte so overlapping phrases are not counted twice (zeroed at the
+     * line's first hit). */
     uint8_t covmark[512];
-    bool track = n <= sizeof covmark;
-    if (track)
-        memset(covmark, 0, n);
-    /* Words and their hashes come from the normaliser (no search for spaces, no second
-     * hash). */
-    uint32_t wi = 0;
-    for (; wi < nl->nw; wi++) {
+    bool track = n <= sizeof covmark, marked = false, any = false;
+    /* The normaliser separates words by one space and trims: the words' bytes are the
+     * rest. Each word's phrase chain comes from the normaliser's lookup. */
+    h->words = (uint32_t)nl->nw;
+    h->bytes = nl->nw ? (uint32_t)(n - (nl->nw - 1)) : 0;
+    for (uint32_t wi = 0; wi < nl->nw; wi++) {
         const cl_nword *w = &nl->w[wi];
+        if (w->head < 0)
+            continue;
         size_t pos = w->off;
-        h->bytes += w->len;
-        const cl_slot *slot = map_find_h(&lx->first, w->h);
-        for (int32_t i = slot ? (int32_t)slot->val - 1 : -1; i >= 0; i = lx->ph[i].next) {
+        for (int32_t i = w->head; i >= 0; i = lx->ph[i].next) {
             const cl_phrase *ph = &lx->ph[i];
             if (pos + ph->len > n)
                 continue;
@@ -754,6 +769,7 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
             if (pos + ph->len < n && s[pos + ph->len] != ' ')
                 continue;
             int c = ph->cls;
+            any = true;
             if (h->first[c] < 0) {
                 h->first[c] = (int16_t)(wi > 32767 ? 32767 : wi);
                 h->value[c] = ph->value;
@@ -763,6 +779,10 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
                 h->end0[c] = ph->len; /* longest phrase at the start wins */
             }
             if (track) {
+                if (!marked) {
+                    memset(covmark, 0, n);
+                    marked = true;
+                }
                 for (size_t j = pos; j < pos + ph->len; j++)
                     if (!(covmark[j] & (1u << (c & 7))) && s[j] != ' ') {
                         covmark[j] |= (uint8_t)(1u << (c & 7));
@@ -771,7 +791,6 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
             }
         }
     }
-    h->words = wi;
     /* Phrases of scripts without spaces match as substrings: at each character, the
      * phrases that start with it. */
     for (size_t q = 0; nl->nospace && q < n;) {
@@ -779,11 +798,12 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
         while (q + cl < n && ((unsigned char)s[q + cl] & 0xC0) == 0x80)
             cl++;
         const cl_slot *slot = (unsigned char)s[q] >= 0xE0 ? map_find(&lx->nsfirst, s + q, cl) : NULL;
-        for (int32_t i = slot ? (int32_t)slot->val - 1 : -1; i >= 0; i = lx->ph[i].next) {
+        for (int32_t i = slot ? (int32_t)slot->head - 1 : -1; i >= 0; i = lx->ph[i].next) {
             const cl_phrase *ph = &lx->ph[i];
             if (q + ph->len > n || memcmp(s + q, ph->s, ph->len) != 0)
                 continue;
             int c = ph->cls;
+            any = true;
             if (h->first[c] < 0) {
                 h->first[c] = 0;
                 h->value[c] = ph->value;
@@ -794,7 +814,7 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
         }
         q += cl;
     }
-    for (int c = 0; c < LX__COUNT; c++)
+    for (int c = 0; any && c < LX__COUNT; c++)
         if (h->covered[c] > h->bytes)
             h->covered[c] = h->bytes;
 }
@@ -838,8 +858,8 @@ size_t cl_lex_prefix(const cl_lex *lx, cl_lexclass c, const cl_norm *nl, bool *b
 
 int cl_lex_month(const cl_lex *lx, uint64_t h, size_t n)
 {
-    const cl_slot *slot = map_find_h(&lx->first, h);
-    for (int32_t i = slot ? (int32_t)slot->val - 1 : -1; i >= 0; i = lx->ph[i].next)
+    const cl_slot *slot = map_find_h(&lx->words, h);
+    for (int32_t i = slot ? (int32_t)slot->head - 1 : -1; i >= 0; i = lx->ph[i].next)
         if (lx->ph[i].cls == LX_MONTH && lx->ph[i].len == n)
             return lx->ph[i].value;
     return 0;

@@ -117,6 +117,7 @@ typedef struct cl_wordctx {
     const char *line;     /* the line's first byte */
     const cl_nword *nw;   /* its normalised words (lines that get the lexicon), or NULL */
     size_t nnw, wj;       /* their count; the next one that can match a word */
+    size_t stoplim;       /* cl_lex_stop_maxlen */
 } cl_wordctx;
 
 /* Called once per word w[0..n): forced inline, since at -O2 gcc stopped inlining it once
@@ -149,8 +150,8 @@ static inline __attribute__((always_inline)) void on_word(cl_wordctx *c, const c
     }
     /* One lookup gives every language the word is a stop word of: the counts serve the
      * language guess and the density of whichever language wins. A word that is also a
-     * word of the normalised line (same bytes: letters and digits only) has its key's
-     * hash already: the phrase scan uses the same. */
+     * word of the normalised line (same bytes: letters and digits only) was looked up
+     * by the normaliser already (one probe for this and the phrase scan). */
     if (!nw && c->nnw) {
         uint32_t off = (uint32_t)(w - c->line);
         while (c->wj < c->nnw && c->nw[c->wj].ostart < off)
@@ -159,7 +160,7 @@ static inline __attribute__((always_inline)) void on_word(cl_wordctx *c, const c
             nw = &c->nw[c->wj];
     }
     /* A line counts at most 32 lookups (look), so a count cannot overflow. */
-    for (uint32_t m = nw ? cl_lex_stopmask_h(c->lx, nw->h, n) : cl_lex_stopmask(c->lx, w, n); m;
+    for (uint32_t m = nw ? (n <= c->stoplim ? nw->stop : 0) : cl_lex_stopmask(c->lx, w, n); m;
          m &= m - 1)
         c->lc[__builtin_ctz(m)]++;
 }
@@ -644,7 +645,8 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
     if (lang && !*lang)
         lang = NULL;
     int li = cl_lex_lang_index(lx, lang);
-    cl_wordctx wc = {lx, cl_lex_cptab(lx), NULL, NULL, 0, NULL, NULL, NULL, 0, 0};
+    cl_wordctx wc = {lx, cl_lex_cptab(lx), NULL, NULL, 0, NULL, NULL, NULL, 0, 0,
+                     cl_lex_stop_maxlen(lx)};
     uint16_t *counts = NULL;
     if (lang && li < 0)
         wc.ws = tm_stopwords(lang);
