@@ -199,6 +199,21 @@ static cl_slot *map_put(cl_map *m, const char *k, size_t n)
  * per byte and no separate ASCII test. */
 static const char norm_ascii256[256] = {NA64(0), NA64(64)};
 
+/* Bit 7 of each byte of x that is not an ASCII letter or digit (bytes >= 0x80 included):
+ * range tests on the low seven bits, no carry crosses bytes. *lower: x with 'A'..'Z'
+ * lowercased (the other bytes as they are); *digit: bit 7 of each ASCII digit. */
+static inline uint64_t swar_word_stop(uint64_t x, uint64_t *lower, uint64_t *digit)
+{
+    const uint64_t hb = 0x8080808080808080ull, x7 = x & 0x7F7F7F7F7F7F7F7Full;
+    uint64_t dg = (x7 + 0x5050505050505050ull) & ~(x7 + 0x4646464646464646ull);
+    uint64_t y = x7 | 0x2020202020202020ull;
+    uint64_t lt = (y + 0x1F1F1F1F1F1F1F1Full) & ~(y + 0x0505050505050505ull);
+    uint64_t up = ((x7 + 0x3F3F3F3F3F3F3F3Full) ^ (x7 + 0x2525252525252525ull)) & hb;
+    *lower = x | (up >> 2);
+    *digit = dg & hb;
+    return (~(dg | lt) | x) & hb;
+}
+
 bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_norm *out)
 {
     char *s = tm_arena_alloc(a, CL_NORM_BYTES(n));
@@ -236,7 +251,6 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
                        cl_norm *out)
 {
     const cl_cptab *ct = &lx->cp;
-    const uint64_t hb = 0x8080808080808080ull, b7 = 0x7F7F7F7F7F7F7F7Full;
     size_t k = 0, nw = 0, ws = 0, ostart = 0;
     /* The line's character counts on the way (the stage needs them for every line). */
     uint32_t digits = 0, letters = 0, high = 0, hichars = 0, alnum = 0;
@@ -281,18 +295,12 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
                     }
                     break;
                 }
-                uint64_t x, x7, dg, y, lt, up, lo, stop;
+                uint64_t x, dg, lo, stop;
                 memcpy(&x, p, 8);
-                x7 = x & b7;
-                dg = (x7 + 0x5050505050505050ull) & ~(x7 + 0x4646464646464646ull);
-                y = x7 | 0x2020202020202020ull;
-                lt = (y + 0x1F1F1F1F1F1F1F1Full) & ~(y + 0x0505050505050505ull);
-                stop = (~(dg | lt) | x) & hb;
-                up = ((x7 + 0x3F3F3F3F3F3F3F3Full) ^ (x7 + 0x2525252525252525ull)) & hb;
-                lo = x | (up >> 2);
+                stop = swar_word_stop(x, &lo, &dg);
                 memcpy(s + k, &lo, 8);
                 if (!stop) {
-                    digits += (uint32_t)((((dg & hb) >> 7) * 0x0101010101010101ull) >> 56);
+                    digits += (uint32_t)(((dg >> 7) * 0x0101010101010101ull) >> 56);
                     alnum += 8;
                     k += 8;
                     p += 8;
@@ -303,7 +311,7 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
                 }
                 size_t r = (size_t)__builtin_ctzll(stop) >> 3;
                 uint64_t m = (1ull << (8 * r)) - 1;
-                digits += (uint32_t)((((dg & m & hb) >> 7) * 0x0101010101010101ull) >> 56);
+                digits += (uint32_t)((((dg & m) >> 7) * 0x0101010101010101ull) >> 56);
                 alnum += (uint32_t)r;
                 k += r;
                 p += r;
@@ -657,6 +665,40 @@ uint32_t cl_lex_stopmask_h(const cl_lex *lx, uint64_t h, size_t n)
         return 0;
     const cl_slot *s = map_find_h(&lx->words, h);
     return s ? s->val : 0;
+}
+
+size_t cl_lex_ascii_word(const cl_lex *lx, const char *st, const char *end, uint32_t *mask)
+{
+    if (end - st <= 16)
+        return 0;
+    uint64_t x, lo, dg, a, b = 0;
+    memcpy(&x, st, 8);
+    uint64_t stop = swar_word_stop(x, &lo, &dg);
+    size_t n;
+    if (stop) {
+        n = (size_t)__builtin_ctzll(stop) >> 3;
+        a = lo & ((1ull << (8 * n)) - 1);
+    } else {
+        a = lo;
+        memcpy(&x, st + 8, 8);
+        stop = swar_word_stop(x, &lo, &dg);
+        if (!stop)
+            return 0; /* 16 bytes or more */
+        size_t r = (size_t)__builtin_ctzll(stop) >> 3;
+        b = lo & ((1ull << (8 * r)) - 1);
+        n = 8 + r;
+    }
+    /* The byte after the run (n < 16 < end - st, so it and the next exist): not a
+     * joiner, or a joiner before an ASCII byte that is no letter or digit. */
+    unsigned char e = (unsigned char)st[n], e1 = (unsigned char)st[n + 1];
+    if (e >= 0x80)
+        return 0;
+    if ((e == '\'' || e == '-' || e == '.' || e == '_') &&
+        (e1 >= 0x80 || (((e1 | 32) >= 'a' && (e1 | 32) <= 'z') || (e1 >= '0' && e1 <= '9'))))
+        return 0;
+    const cl_slot *s = n <= cl_lex_stop_maxlen(lx) ? map_find_h(&lx->words, cl_mix(a, b, n)) : NULL;
+    *mask = s ? s->val : 0;
+    return n;
 }
 
 uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)

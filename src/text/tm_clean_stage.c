@@ -123,6 +123,13 @@ typedef struct cl_wordctx {
 /* Called once per word w[0..n): forced inline, since at -O2 gcc stopped inlining it once
  * classify was inlined into clean_process (+8 M instructions per 4 MB, callgrind). nw is
  * the word's normalised word when the caller knows it is one, else NULL. */
+static inline __attribute__((always_inline)) void add_stopmask(cl_wordctx *c, uint32_t m)
+{
+    /* A line counts at most 32 lookups (look), so a count cannot overflow. */
+    for (; m; m &= m - 1)
+        c->lc[__builtin_ctz(m)]++;
+}
+
 static inline __attribute__((always_inline)) void on_word(cl_wordctx *c, const char *w,
                                                           size_t n, const cl_nword *nw)
 {
@@ -159,10 +166,7 @@ static inline __attribute__((always_inline)) void on_word(cl_wordctx *c, const c
         if (c->wj < c->nnw && c->nw[c->wj].ostart == off && c->nw[c->wj].oend == off + n)
             nw = &c->nw[c->wj];
     }
-    /* A line counts at most 32 lookups (look), so a count cannot overflow. */
-    for (uint32_t m = nw ? (n <= c->stoplim ? nw->stop : 0) : cl_lex_stopmask(c->lx, w, n); m;
-         m &= m - 1)
-        c->lc[__builtin_ctz(m)]++;
+    add_stopmask(c, nw ? (n <= c->stoplim ? nw->stop : 0) : cl_lex_stopmask(c->lx, w, n));
 }
 
 static const bool ascii_alnum[128] = {
@@ -297,6 +301,25 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
             cp = (unsigned char)*p++;
             if (!ascii_alnum[cp])
                 continue;
+            uint32_t mask;
+            size_t wl;
+            /* Most sampled words: a short ASCII word found and looked up in registers
+             * (on_word's counts for an ASCII first byte, then its lookup). */
+            if (!c->ws && !c->nnw && (wl = cl_lex_ascii_word(c->lx, st, end, &mask))) {
+                cl_line *l = c->l;
+                l->nwords++;
+                l->ncap += cp >= 'A' && cp <= 'Z';
+                l->nalpha_words += (cp | 32) >= 'a' && (cp | 32) <= 'z';
+                c->look--;
+                l->nlook++;
+                add_stopmask(c, mask);
+                p = st + wl;
+                if (!c->look) {
+                    count_words(c, p, end, true);
+                    return;
+                }
+                continue;
+            }
         } else {
             cp = cl_utf8_next(&p, end);
             if (cl_is_nospace(cp)) {
