@@ -421,17 +421,25 @@ static bool grow_rep(qscratch *x, size_t n)
 }
 
 /* ---- the pass */
-typedef struct qctx {
-    const tm_quality_opts *o;
-    /* per word */
+/* The words of the text, in order, and two counts taken as they are recorded. A struct
+ * of its own so that the fast scanner can hold it in a local copy: stores into wh[]
+ * (uint64_t) could alias counters kept next to them in qctx, and the compiler reloaded
+ * every counter after every word. */
+typedef struct qwords {
     uint64_t *wh;   /* XXH3 of the word as written */
     uint64_t *wf;   /* XXH3 of the word lower-cased (tm_quality_fold_hash) */
     uint32_t *wc;   /* its length in code points */
-    size_t nw, capw;
+    size_t n, cap;
+    uint64_t alpha; /* words with a letter */
+    uint64_t gstop; /* Gopher's built-in stop words (only without a stop-word set) */
+} qwords;
+
+typedef struct qctx {
+    const tm_quality_opts *o;
+    qwords w;
     qmap uniq;      /* case-folded word -> count; aux bit 0 stop word, bit 1 Gopher stop */
     const char *gap; /* end of the previous word in the current line */
-    uint64_t punct_tokens, word_chars, alpha_words, letters, upper, digits;
-    uint64_t gopher_stop_builtin;
+    uint64_t punct_tokens, letters, upper, digits;
     bool oom;
 } qctx;
 
@@ -468,41 +476,89 @@ static inline uint64_t word_hash(const char *w, size_t n)
                    : XXH3_64bits(w, n);
 }
 
+/* Doubles the word arrays; false on allocation failure (w keeps what it had). */
+static __attribute__((noinline)) bool qwords_grow(qwords *w)
+{
+    size_t cap = w->cap ? w->cap * 2 : 1024;
+    uint64_t *nh = tm_realloc(w->wh, cap * sizeof *nh);
+    if (nh)
+        w->wh = nh;
+    uint64_t *nf = nh ? tm_realloc(w->wf, cap * sizeof *nf) : NULL;
+    if (nf)
+        w->wf = nf;
+    uint32_t *nc = nf ? tm_realloc(w->wc, cap * sizeof *nc) : NULL;
+    if (!nc)
+        return false;
+    w->wc = nc;
+    w->cap = cap;
+    return true;
+}
+
 /* Records one word: its hashes, length and letter class (n-grams, unigram statistics,
  * stop words). fold/fl: the lower-cased form when it differs from the word, else fl 0.
+ * builtin_gopher: count Gopher's own stop words. False on allocation failure.
  * Inlined into its two callers: the call cost as much as the work. */
-static inline __attribute__((always_inline)) void add_word(qctx *c, const char *w, size_t n, uint32_t chars, bool alpha,
-                     const char *fold, size_t fl)
+static inline __attribute__((always_inline)) bool add_word(qwords *w, const char *s, size_t n,
+                                                           uint32_t chars, bool alpha,
+                                                           const char *fold, size_t fl,
+                                                           bool builtin_gopher)
 {
     /* The raw hash keys the n-grams (datatrove compares words case-sensitively); the
      * folded one keys the unigram statistics (RedPajama-V2 lower-cases first). */
-    uint64_t h = word_hash(w, n);
+    uint64_t h = word_hash(s, n);
     uint64_t hf = fl ? word_hash(fold, fl) : h;
-
-    if (c->nw == c->capw) {
-        size_t cap = c->capw ? c->capw * 2 : 1024;
-        uint64_t *nh = tm_realloc(c->wh, cap * sizeof *nh);
-        if (nh)
-            c->wh = nh;
-        uint64_t *nf = nh ? tm_realloc(c->wf, cap * sizeof *nf) : NULL;
-        if (nf)
-            c->wf = nf;
-        uint32_t *nc = nf ? tm_realloc(c->wc, cap * sizeof *nc) : NULL;
-        if (!nh || !nf || !nc) {
-            c->oom = true;
-            return;
-        }
-        c->wc = nc;
-        c->capw = cap;
+    if (w->n == w->cap) {
+        qwords t = *w; /* w itself stays in registers in the fast scanner */
+        bool ok = qwords_grow(&t);
+        *w = t;
+        if (!ok)
+            return false;
     }
-    c->wh[c->nw] = h;
-    c->wf[c->nw] = hf;
-    c->wc[c->nw] = chars;
-    c->nw++;
-    c->word_chars += chars;
-    c->alpha_words += alpha;
-    if (!c->o->gopher_stop_words)
-        c->gopher_stop_builtin += gopher_builtin_stop(w, n);
+    w->wh[w->n] = h;
+    w->wf[w->n] = hf;
+    w->wc[w->n] = chars;
+    w->n++;
+    w->alpha += alpha;
+    if (builtin_gopher)
+        w->gstop += gopher_builtin_stop(s, n);
+    return true;
+}
+
+/* Eight ASCII bytes lower-cased at once: a byte is upper-case when adding 0x80 - 'A' sets
+ * its high bit and adding 0x80 - 'Z' - 1 does not (no carry: every byte is below 0x80);
+ * that bit shifted to 0x20 is the case bit. */
+static inline uint64_t ascii_lower8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    return x | (((x + ones * (0x80 - 'A')) & ~(x + ones * (0x80 - 'Z' - 1)) & (ones * 0x80)) >> 2);
+}
+
+/* dst[0..n) = the ASCII word w[0..n) lower-cased: eight or four bytes per step, the last
+ * step overlapping the one before (lower-casing twice changes nothing), instead of a
+ * test per byte. */
+static inline void ascii_lower(char *dst, const char *w, size_t n)
+{
+    if (n >= 8) {
+        uint64_t x;
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            memcpy(&x, w + i, 8);
+            x = ascii_lower8(x);
+            memcpy(dst + i, &x, 8);
+        }
+        memcpy(&x, w + n - 8, 8);
+        x = ascii_lower8(x);
+        memcpy(dst + n - 8, &x, 8);
+    } else if (n >= 4) {
+        uint32_t x;
+        memcpy(&x, w, 4);
+        x = (uint32_t)ascii_lower8(x);
+        memcpy(dst, &x, 4);
+        memcpy(&x, w + n - 4, 4);
+        x = (uint32_t)ascii_lower8(x);
+        memcpy(dst + n - 4, &x, 4);
+    } else
+        for (size_t i = 0; i < n; i++)
+            dst[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
 }
 
 /* How far ahead hash-table slots are prefetched: a long document's tables outgrow the
@@ -521,22 +577,22 @@ static inline __attribute__((always_inline)) void add_word(qctx *c, const char *
  * wslot[k] receives the slot of word k (repetition() starts from it). */
 static bool count_unigrams(qctx *c, uint32_t *wslot)
 {
-    if (!qmap_reset(&c->uniq, c->nw))
+    if (!qmap_reset(&c->uniq, c->w.n))
         return false;
     const size_t mask = c->uniq.cap - 1;
     const bool far = c->uniq.cap > PREFETCH_MIN_SLOTS;
-    for (size_t k = 0; k < c->nw; k++) {
-        if (far && k + PREFETCH < c->nw) {
-            uint64_t h = c->wf[k + PREFETCH] ? c->wf[k + PREFETCH] : 1;
+    for (size_t k = 0; k < c->w.n; k++) {
+        if (far && k + PREFETCH < c->w.n) {
+            uint64_t h = c->w.wf[k + PREFETCH] ? c->w.wf[k + PREFETCH] : 1;
             __builtin_prefetch(&c->uniq.slots[(size_t)(h ^ (h >> 29)) & mask], 1);
         }
         bool fresh;
-        qslot *slot = qmap_put(&c->uniq, c->wf[k], &fresh);
+        qslot *slot = qmap_put(&c->uniq, c->w.wf[k], &fresh);
         if (fresh) {
             uint32_t f = 0;
-            if (tm_qstop_has(c->o->stop_words, c->wf[k]))
+            if (tm_qstop_has(c->o->stop_words, c->w.wf[k]))
                 f |= 1;
-            if (tm_qstop_has(c->o->gopher_stop_words, c->wf[k]))
+            if (tm_qstop_has(c->o->gopher_stop_words, c->w.wf[k]))
                 f |= 2;
             slot->aux = f;
         }
@@ -544,127 +600,6 @@ static bool count_unigrams(qctx *c, uint32_t *wslot)
         wslot[k] = (uint32_t)(slot - c->uniq.slots);
     }
     return true;
-}
-
-static void on_word(void *vctx, const char *w, size_t n)
-{
-    qctx *c = vctx;
-    if (c->oom)
-        return;
-    scan_gap(c, c->gap, w);
-    c->gap = w + n;
-
-    uint32_t chars = 0;
-    bool ascii = true, alpha = false, upper = false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char b = (unsigned char)w[i];
-        if (b >= 0x80) {
-            ascii = false;
-            break;
-        }
-        if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
-            alpha = true;
-            c->letters++;
-            if (b <= 'Z') {
-                upper = true;
-                c->upper++;
-            }
-        } else if (b >= '0' && b <= '9')
-            c->digits++;
-    }
-    char fold[128];
-    size_t fl = 0;
-    if (ascii) {
-        chars = (uint32_t)n;
-        if (upper && n <= sizeof fold) {
-            for (size_t i = 0; i < n; i++)
-                fold[i] = (char)((w[i] >= 'A' && w[i] <= 'Z') ? w[i] + 32 : w[i]);
-            fl = n;
-        }
-    } else {
-        /* Slow path for non-ASCII words: decode, classify and lower-case per code point.
-         * Counters of the ASCII prefix above are redone here. */
-        alpha = false;
-        const char *p = w, *e = w + n;
-        bool foldable = true;
-        /* undo the ASCII prefix's counts, then count the whole word */
-        for (const char *q = w; q < e && (unsigned char)*q < 0x80; q++) {
-            unsigned char b = (unsigned char)*q;
-            if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
-                c->letters--;
-                if (b <= 'Z')
-                    c->upper--;
-            } else if (b >= '0' && b <= '9')
-                c->digits--;
-        }
-        upper = false;
-        uint64_t digits_before = c->digits;
-        while (p < e) {
-            int32_t cp = tm_utf8_next(&p, e);
-            chars++;
-            if (tm_is_letter(cp)) {
-                alpha = true;
-                c->letters++;
-                if (tm_is_upper(cp)) {
-                    upper = true;
-                    c->upper++;
-                }
-            } else if (tm_is_digit(cp))
-                c->digits++;
-            if (foldable) {
-                int32_t lc = utf8proc_tolower(cp);
-                if (fl + 4 <= sizeof fold)
-                    fl += tm_utf8_put(fold + fl, lc);
-                else
-                    foldable = false;
-            }
-        }
-        if (!upper || !foldable)
-            fl = 0;
-        if (!alpha && c->digits == digits_before) {
-            /* A segment without letters or digits (e.g. "。" from the segmenter of a
-             * no-space script) is punctuation, as NLTK would have it. */
-            c->punct_tokens++;
-            return;
-        }
-    }
-    add_word(c, w, n, chars, alpha, fold, fl);
-}
-
-/* The lower-cased form of a word with an upper-case letter, code point by code point
- * (utf8proc_tolower), into fold[128]; 0 if it does not fit (the word keys by itself). */
-static size_t fold_word(const char *w, size_t n, char *fold)
-{
-    size_t fl = 0;
-    const char *p = w, *e = w + n;
-    while (p < e) {
-        if (fl + 4 > 128)
-            return 0;
-        int32_t cp = tm_utf8_next(&p, e);
-        fl += tm_utf8_put(fold + fl, utf8proc_tolower(cp));
-    }
-    return fl;
-}
-
-/* A word found by scan_fast_line, with the letter counts the scan made on the way;
- * wide: it has a non-ASCII character; cont: its UTF-8 continuation bytes. */
-static void fast_word(qctx *c, const char *w, size_t n, uint32_t letters, uint32_t upper,
-                      uint32_t digits, uint32_t cont, bool wide)
-{
-    if (c->oom)
-        return;
-    c->letters += letters;
-    c->upper += upper;
-    c->digits += digits;
-    char fold[128];
-    size_t fl = 0;
-    if (upper && !wide && n <= sizeof fold) {
-        for (size_t i = 0; i < n; i++)
-            fold[i] = (char)((w[i] >= 'A' && w[i] <= 'Z') ? w[i] + 32 : w[i]);
-        fl = n;
-    } else if (upper && wide)
-        fl = fold_word(w, n, fold);
-    add_word(c, w, n, (uint32_t)n - cont, letters > 0, fold, fl);
 }
 
 /* First byte in [p, e) equal to the letter `lo` in either case, one pass for both cases
@@ -968,6 +903,106 @@ static inline bool joiner(int32_t cp)
     return cp == '\'' || cp == '-' || cp == '.' || cp == '_' || cp == 0x2019 || cp == 0xB7;
 }
 
+/* The lower-cased form of a word with an upper-case letter, code point by code point
+ * (utf8proc_tolower), into fold[128]; 0 if it does not fit (the word keys by itself). */
+static size_t fold_word(const char *w, size_t n, char *fold)
+{
+    size_t fl = 0;
+    const char *p = w, *e = w + n;
+    while (p < e) {
+        if (fl + 4 > 128)
+            return 0;
+        int32_t cp = tm_utf8_next(&p, e);
+        fl += tm_utf8_put(fold + fl, utf8proc_tolower(cp));
+    }
+    return fl;
+}
+
+/* Records a word with its letter classes known: lower-cases it when it has an upper-case
+ * letter (wide: it has a non-ASCII character), then add_word. False on allocation
+ * failure. */
+static inline __attribute__((always_inline)) bool record_word(qwords *w, const char *s, size_t n,
+                                                              uint32_t chars, bool alpha,
+                                                              bool upper, bool wide,
+                                                              bool builtin_gopher)
+{
+    char fold[128];
+    size_t fl = 0;
+    if (upper && !wide && n <= sizeof fold) {
+        ascii_lower(fold, s, n);
+        fl = n;
+    } else if (upper && wide)
+        fl = fold_word(s, n, fold);
+    return add_word(w, s, n, chars, alpha, fold, fl, builtin_gopher);
+}
+
+/* tm_words's callback (lines with a no-space script): classifies the word's characters
+ * as the fast scanner does and records it. */
+static void on_word(void *vctx, const char *w, size_t n)
+{
+    qctx *c = vctx;
+    if (c->oom)
+        return;
+    scan_gap(c, c->gap, w);
+    c->gap = w + n;
+    const unsigned char *s = (const unsigned char *)w;
+    uint32_t chars = 0, letters = 0, upper = 0, digits = 0;
+    bool wide = false;
+    for (size_t i = 0, len; i < n; i += len) {
+        int32_t cp = char_at(s, i, n, &len);
+        unsigned k = char_class(cp);
+        wide |= cp >= 0x80;
+        chars++;
+        if (k & K_LETTER) {
+            letters++;
+            upper += (k >> 1) & 1;
+        } else if (k & K_DIGIT)
+            digits++;
+    }
+    if (!letters && !digits) {
+        /* A segment without letters or digits (e.g. "。" from the segmenter of a no-space
+         * script) is punctuation, as NLTK would have it. */
+        c->punct_tokens++;
+        return;
+    }
+    c->letters += letters;
+    c->upper += upper;
+    c->digits += digits;
+    if (!record_word(&c->w, w, n, chars, letters > 0, upper > 0, wide,
+                     !c->o->gopher_stop_words))
+        c->oom = true;
+}
+
+#ifdef __SSE2__
+/* Length of the run of ASCII letters and digits at p (0..16; the 16 bytes at p must be
+ * readable), adding its letters, upper-case letters and digits to *nl, *nu, *nd: one
+ * class test per sixteen bytes instead of a table add per byte (most words fit in one
+ * step). Bytes >= 0x80 are negative as signed bytes and match no range. */
+static inline unsigned ascii_run16(const unsigned char *p, uint32_t *nl, uint32_t *nu,
+                                   uint32_t *nd)
+{
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    const __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    unsigned ma = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+        _mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1))));
+    unsigned md = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+        _mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1))));
+    unsigned run = (unsigned)__builtin_ctz(~(ma | md)); /* bits 16.. of ~ are set: <= 16 */
+    unsigned keep = (1u << run) - 1;
+    /* digits and capitals are few: count set bits one by one (no popcnt in baseline x86-64) */
+    unsigned d = 0;
+    for (md &= keep; md; md &= md - 1)
+        d++;
+    *nd += d;
+    *nl += run - d;
+    unsigned mu = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+        _mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1))));
+    for (mu &= keep; mu; mu &= mu - 1)
+        (*nu)++;
+    return run;
+}
+#endif
+
 /* Fast path for every line without a no-space script (line_is_fast), which is nearly
  * all lines of text in Latin, Cyrillic, Greek, Arabic, Indic... scripts: one fused scan
  * finds the words (exactly tm_words's rule: letter/digit runs joined by ' ’ - . · _
@@ -977,11 +1012,20 @@ static inline bool joiner(int32_t cp)
  * callback plus separate scans of the line cost about twice this. tests/unit/
  * test_quality_paths.c checks that both paths give identical signals. The caller sets
  * r->chars. */
-static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_len,
-                           line_scan *r)
+static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *tend,
+                           int64_t max_word_len, line_scan *r)
 {
     const unsigned char *s = (const unsigned char *)ls, *se = s + L;
     memset(r, 0, sizeof *r);
+    /* The words and counters live in locals during the line (see qwords). */
+    qwords w = c->w;
+    const bool builtin_gopher = !c->o->gopher_stop_words;
+    uint64_t letters = 0, upper = 0, digits = 0, punct = 0;
+    /* Sixteen-byte steps may read past the line up to the end of the text: the line's
+     * '\n' ends a run of letters as a space does, and the last line has no bytes after
+     * it. */
+    const ptrdiff_t avail = tend - ls;
+    (void)avail;
     /* Sentences are counted on the stripped line, as count_sentences is called: a
      * trailing no-break space must not count as text after the last stop. */
     const char *sb, *sl;
@@ -1007,26 +1051,39 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_l
             bool wide = false;
             size_t st = i, we = i;
             for (;;) {
-                /* the common case: a run of ASCII letters and digits, counted with one
-                 * table add per byte (kpack); cut every KPACK_RUN bytes so that no
-                 * counter overflows into the next */
-                size_t cut = L - i > KPACK_RUN ? i + KPACK_RUN : L;
-                uint64_t acc = 0;
-                while (i < cut) {
-                    uint64_t v = kpack[s[i]];
-                    if (!v)
+                /* the common case: a run of ASCII letters and digits */
+#ifdef __SSE2__
+                if ((ptrdiff_t)i + 16 <= avail) {
+                    unsigned run = ascii_run16(s + i, &nl, &nu, &nd);
+                    i += run;
+                    if (run == 16)
+                        continue;
+                    we = i > we ? i : we;
+                    if (i >= L)
                         break;
-                    acc += v;
-                    i++;
+                } else
+#endif
+                {
+                    /* near the end of the text: one table add per byte (kpack), cut
+                     * every KPACK_RUN bytes so that no counter overflows into the next */
+                    size_t cut = L - i > KPACK_RUN ? i + KPACK_RUN : L;
+                    uint64_t acc = 0;
+                    while (i < cut) {
+                        uint64_t v = kpack[s[i]];
+                        if (!v)
+                            break;
+                        acc += v;
+                        i++;
+                    }
+                    nl += (uint32_t)(acc & KPACK_MASK);
+                    nu += (uint32_t)((acc >> KPACK_BITS) & KPACK_MASK);
+                    nd += (uint32_t)(acc >> (2 * KPACK_BITS));
+                    we = i > we ? i : we;
+                    if (i >= L)
+                        break;
+                    if (i == cut && kpack[s[i]])
+                        continue;
                 }
-                nl += (uint32_t)(acc & KPACK_MASK);
-                nu += (uint32_t)((acc >> KPACK_BITS) & KPACK_MASK);
-                nd += (uint32_t)(acc >> (2 * KPACK_BITS));
-                we = i > we ? i : we;
-                if (i >= L)
-                    break;
-                if (i == cut && kpack[s[i]])
-                    continue;
                 cp = char_at(s, i, L, &clen);
                 unsigned wk = cp >= 0x80 ? char_class(cp) : 0;
                 if (wk & K_ALNUM) {
@@ -1051,14 +1108,21 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_l
                 }
                 break;
             }
-            fast_word(c, ls + st, we - st, nl, nu, nd, cont, wide);
+            letters += nl;
+            upper += nu;
+            digits += nd;
+            if (!record_word(&w, ls + st, we - st, (uint32_t)(we - st) - cont, nl > 0, nu > 0,
+                             wide, builtin_gopher)) {
+                c->oom = true;
+                break;
+            }
             i = we;
             text_after = true;
             gap_run = false;
             continue;
         }
         if (!gap_run) {
-            c->punct_tokens++;
+            punct++;
             gap_run = true;
         }
         size_t k = sentence_end_len(s + i, se);
@@ -1100,6 +1164,11 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, int64_t max_word_l
     }
     if (text_after)
         r->sentences++;
+    c->w = w;
+    c->letters += letters;
+    c->upper += upper;
+    c->digits += digits;
+    c->punct_tokens += punct;
     /* A token longer than max_word_len needs a line at least that long. */
     if (max_word_len >= 0 && L > (uint64_t)max_word_len) {
         uint64_t run = 0;
@@ -1176,8 +1245,8 @@ static inline uint64_t ngram_extend(uint64_t g, uint64_t w)
  *              ties to the n-gram seen first (Counter.most_common);
  *   dup[n-5] = chars (words concatenated) of the n-grams found already seen while walking
  *              left to right, jumping n words after each hit.
- * Pruning, exact because an n-gram can only repeat where its (n-1)-gram prefix repeats:
- * 2-grams are all counted, then n-grams only at the positions whose (n-1)-gram occurs
+ * Pruning, exact because an n-gram can only repeat where both its (n-1)-grams (at i and
+ * i + 1) repeat: n-grams are counted only at the positions whose two (n-1)-grams occur
  * twice or more. A position whose n-gram is unique cannot hit in the walk, so the walk
  * jumps straight between repeated positions. Typical text repeats few 4-grams, so the
  * cost is about one hash-table pass over the words instead of nine.
@@ -1190,7 +1259,7 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
 {
     memset(top, 0, 3 * sizeof *top);
     memset(dup, 0, 6 * sizeof *dup);
-    size_t W = c->nw;
+    size_t W = c->w.n;
     if (W < 2)
         return true;
     uint64_t *g = x->g;
@@ -1221,12 +1290,12 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
         if (n == 2) /* g holds (n-1)-gram hashes only where earlier rounds wrote them */
             for (size_t k = 0; k < nc; k++) {
                 uint32_t i = cand[k];
-                g[i] = ngram_extend(c->wh[i], c->wh[i + 1]);
+                g[i] = ngram_extend(c->w.wh[i], c->w.wh[i + 1]);
             }
         else
             for (size_t k = 0; k < nc; k++) {
                 uint32_t i = cand[k];
-                g[i] = ngram_extend(g[i], c->wh[i + n - 1]);
+                g[i] = ngram_extend(g[i], c->w.wh[i + n - 1]);
             }
         const size_t mask = count.cap - 1;
         const bool far = count.cap > PREFETCH_MIN_SLOTS;
@@ -1253,13 +1322,23 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
         }
         if (n <= 4)
             top[n - 2] = (prefix[first + n] - prefix[first] + (n - 1)) * (uint64_t)best;
-        /* keep the positions whose n-gram repeats (in order) */
-        size_t nm = 0;
+        /* Keep the positions whose n-gram repeats (in order, in cand, for the walk) and,
+         * in sidx, the candidates of the next round: an (n+1)-gram repeats only where
+         * both its n-grams repeat, at i and i + 1, so of each run of consecutive kept
+         * positions the last one goes. sidx[k] is read before anything is written at
+         * k or below. */
+        size_t nm = 0, na = 0;
+        uint32_t prev = 0;
         for (size_t k = 0; k < nc; k++) {
             if (far && k + PREFETCH < nc)
                 __builtin_prefetch(&count.slots[sidx[k + PREFETCH]]);
-            if (count.slots[sidx[k]].cnt >= 2)
-                cand[nm++] = cand[k];
+            if (count.slots[sidx[k]].cnt >= 2) {
+                uint32_t i = cand[k];
+                if (nm && prev + 1 == i)
+                    sidx[na++] = prev;
+                cand[nm++] = i;
+                prev = i;
+            }
         }
         nc = nm;
         if (n >= 5 && nc) {
@@ -1285,8 +1364,12 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
                     idx++;
             }
         }
-        if (!nc) /* nothing repeats: no longer n-gram repeats either */
+        if (!na) /* no (n+1)-gram can repeat, nor any longer one */
             break;
+        uint32_t *t = cand;
+        cand = sidx;
+        sidx = t;
+        nc = na;
     }
     /* With no repeated n-gram, the top of each larger n is still its first n-gram. */
     for (size_t n = 2; n <= 4 && W >= n; n++)
@@ -1317,10 +1400,10 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     qscratch *x = scratch_get();
     if (!x)
         return TAMIS_ERR_NOMEM;
-    c.wh = x->wh;
-    c.wf = x->wf;
-    c.wc = x->wc;
-    c.capw = x->capw;
+    c.w.wh = x->wh;
+    c.w.wf = x->wf;
+    c.w.wc = x->wc;
+    c.w.cap = x->capw;
     c.uniq = x->uniq;
     qmap lines = x->lines, paras = x->paras;
     uint64_t *prefix = NULL;
@@ -1368,7 +1451,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         uint64_t cont = 0;
         bool ascii = !o->no_ascii_fast_path && line_is_fast(ls, L, &cont);
         if (ascii) {
-            scan_fast_line(&c, ls, L, o->c4_max_word_length, &ln);
+            scan_fast_line(&c, ls, L, end, o->c4_max_word_length, &ln);
             ln.chars = L - cont;
         } else {
             scan_line_bytes(ls, L, &ln);
@@ -1514,7 +1597,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
             line_elems = 1;
     }
 
-    if (!grow_rep(x, c.nw + 1))
+    if (!grow_rep(x, c.w.n + 1))
         goto done;
     /* Unigram statistics over case-folded words; x->sidx lends room for each word's
      * slot, which repetition() reads before it reuses sidx. */
@@ -1524,8 +1607,8 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     /* Repetition over the word array. */
     prefix = x->prefix;
     prefix[0] = 0;
-    for (size_t i = 0; i < c.nw; i++)
-        prefix[i + 1] = prefix[i] + c.wc[i];
+    for (size_t i = 0; i < c.w.n; i++)
+        prefix[i + 1] = prefix[i] + c.w.wc[i];
     uint64_t top[3], dup[6];
     if (!repetition(&c, x, prefix, x->sidx, top, dup))
         goto done;
@@ -1550,13 +1633,13 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
 
     /* splitlines() does not count the empty piece after a final newline. */
     size_t sl_lines = n == 0 ? 0 : out->n_lines - (text[n - 1] == '\n' ? 1 : 0);
-    uint64_t W = c.nw, T = c.nw + c.punct_tokens;
+    uint64_t W = c.w.n, T = c.w.n + c.punct_tokens;
     double *v = out->v;
     v[TM_QS_CHARS] = (double)chars;
     v[TM_QS_LINES] = (double)sl_lines;
     v[TM_QS_WORD_COUNT] = (double)W;
     v[TM_QS_TOKEN_COUNT] = (double)T;
-    v[TM_QS_MEAN_WORD_LENGTH] = ratio((double)c.word_chars, (double)W);
+    v[TM_QS_MEAN_WORD_LENGTH] = ratio((double)prefix[W], (double)W);
     v[TM_QS_SYMBOL_TO_WORD_RATIO] = ratio((double)(hashes + ellipses), (double)W);
     v[TM_QS_HASH_TO_TOKEN_RATIO] = ratio((double)hashes, (double)T);
     v[TM_QS_ELLIPSIS_TO_TOKEN_RATIO] = ratio((double)ellipses, (double)T);
@@ -1564,12 +1647,12 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     v[TM_QS_FRAC_LINES_ELLIPSIS] = ratio((double)ellipsis_lines, (double)sl_lines);
     v[TM_QS_FRAC_LINES_TERMINAL] = ratio((double)terminal_lines, (double)sl_lines);
     v[TM_QS_FRAC_LINES_JAVASCRIPT] = ratio((double)js_lines, (double)sl_lines);
-    v[TM_QS_FRAC_WORDS_NO_ALPHA] = ratio((double)(W - c.alpha_words), (double)W);
-    v[TM_QS_FRAC_TOKENS_ALPHA] = ratio((double)c.alpha_words, (double)T);
+    v[TM_QS_FRAC_WORDS_NO_ALPHA] = ratio((double)(W - c.w.alpha), (double)W);
+    v[TM_QS_FRAC_TOKENS_ALPHA] = ratio((double)c.w.alpha, (double)T);
     v[TM_QS_FRAC_UNIQUE_WORDS] = ratio((double)c.uniq.n, (double)W);
     v[TM_QS_UNIGRAM_ENTROPY] = W ? log((double)W) - sum_clogc / (double)W : 0.0;
     v[TM_QS_STOP_WORD_FRACTION] = ratio((double)stop, (double)W);
-    v[TM_QS_GOPHER_STOP_WORDS] = (double)(o->gopher_stop_words ? gstop : c.gopher_stop_builtin);
+    v[TM_QS_GOPHER_STOP_WORDS] = (double)(o->gopher_stop_words ? gstop : c.w.gstop);
     v[TM_QS_CURLY_BRACKET_RATIO] = ratio((double)curly, (double)chars);
     v[TM_QS_LOREM_IPSUM_RATIO] = ratio((double)lorem, (double)chars);
     v[TM_QS_FRAC_UPPERCASE] = ratio((double)c.upper, (double)c.letters);
@@ -1591,10 +1674,10 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     v[TM_QS_C4_CURLY_BRACKET] = c4_curly;
     st = TAMIS_OK;
 done:
-    x->wh = c.wh;
-    x->wf = c.wf;
-    x->wc = c.wc;
-    x->capw = c.capw;
+    x->wh = c.w.wh;
+    x->wf = c.w.wf;
+    x->wc = c.w.wc;
+    x->capw = c.w.cap;
     x->uniq = c.uniq;
     x->lines = lines;
     x->paras = paras;
