@@ -118,6 +118,8 @@ typedef struct cl_wordctx {
     const cl_nword *nw;   /* its normalised words (lines that get the lexicon), or NULL */
     size_t nnw, wj;       /* their count; the next one that can match a word */
     size_t stoplim;       /* cl_lex_stop_maxlen */
+    const char *counted;  /* where count_words started on the line (NULL: it did not) */
+    uint32_t high;        /* bytes >= 0x80 count_words saw */
 } cl_wordctx;
 
 /* Called once per word w[0..n): forced inline, since at -O2 gcc stopped inlining it once
@@ -216,6 +218,9 @@ static void nospace_run(cl_line *l, const char **pp, const char *end)
 #define SW_HB 0x8080808080808080ull
 #define SW_RANGE(x, lo, hi) ((((x) + SW_ONES * (0x80 - (lo))) & ~((x) + SW_ONES * (0x7F - (hi)))) & SW_HB)
 #define SW_COUNT(m) ((uint32_t)((((m) >> 7) * SW_ONES) >> 56))
+/* Sum of the eight byte lanes of a (each up to 255). */
+#define SW_HSUM(a) ((uint32_t)(((((a) & 0x00FF00FF00FF00FFull) + (((a) >> 8) & 0x00FF00FF00FF00FFull)) * \
+                                0x0001000100010001ull) >> 48))
 
 /* The word counts of line_words from p to the end, for the words past the stop-word
  * sample (only counted: words, capitalised and alphabetic first characters). A word
@@ -226,21 +231,35 @@ static void nospace_run(cl_line *l, const char **pp, const char *end)
 static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
 {
     cl_line *l = c->l;
-    uint32_t words = 0, cap = 0, alpha = 0;
+    uint32_t words = 0, cap = 0, alpha = 0, chars = 0, digits = 0, letters = 0, high = 0;
     bool pjw = false; /* the character before p is a joiner that follows a letter or digit */
+    /* Per-byte counts of the ASCII chunks in byte lanes, summed every 255 chunks: one
+     * shift and add per count instead of a multiply. */
+    uint64_t aw = 0, ac = 0, aa = 0, ad = 0, al = 0;
+    uint32_t lanes = 0;
+    c->counted = p;
     while (p < end) {
         uint64_t x;
         if (end - p >= 8 && (memcpy(&x, p, 8), !(x & SW_HB))) {
             uint64_t y = x | 0x2020202020202020ull;
             uint64_t lt = SW_RANGE(y, 'a', 'z'), up = SW_RANGE(x, 'A', 'Z');
-            uint64_t an = lt | SW_RANGE(x, '0', '9');
+            uint64_t dg = SW_RANGE(x, '0', '9'), an = lt | dg;
             uint64_t jn = SW_RANGE(x, '-', '.') | SW_RANGE(x, '\'', '\'') | SW_RANGE(x, '_', '_');
             uint64_t prev = (an << 8) | (pw ? 0x80u : 0u);
             uint64_t jw = jn & prev;
             uint64_t st = an & ~prev & ~((jw << 8) | (pjw ? 0x80u : 0u));
-            words += SW_COUNT(st);
-            cap += SW_COUNT(st & up);
-            alpha += SW_COUNT(st & lt);
+            aw += st >> 7;
+            ac += (st & up) >> 7;
+            aa += (st & lt) >> 7;
+            ad += dg >> 7;
+            al += lt >> 7;
+            chars += 8;
+            if (++lanes == 255) {
+                words += SW_HSUM(aw), cap += SW_HSUM(ac), alpha += SW_HSUM(aa);
+                digits += SW_HSUM(ad), letters += SW_HSUM(al);
+                aw = ac = aa = ad = al = 0;
+                lanes = 0;
+            }
             pw = an >> 63;
             pjw = jw >> 63;
             p += 8;
@@ -250,6 +269,9 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
         bool w, j;
         if (b < 0x80) {
             p++;
+            chars++;
+            digits += b >= '0' && b <= '9';
+            letters += (b | 32) >= 'a' && (b | 32) <= 'z';
             w = ascii_alnum[b];
             j = b == '\'' || b == '-' || b == '.' || b == '_';
             if (w && !pw && !pjw) {
@@ -258,9 +280,28 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
                 alpha += (b | 32) >= 'a' && (b | 32) <= 'z';
             }
         } else {
+            const char *st = p;
             int32_t cp = cl_utf8_next(&p, end);
-            if (cl_is_nospace(cp)) {
+            bool ns = cl_is_nospace(cp);
+            if (ns)
                 nospace_run(l, &p, end);
+            /* char_stats' counts of the bytes read: a valid sequence has one code-point
+             * start, a lead byte >= 0xC2 (a letter there); one byte read is counted as
+             * it is; a run of no-space characters byte by byte. */
+            if (ns) {
+                for (const char *q = st; q < p; q++) {
+                    chars += ((unsigned char)*q & 0xC0) != 0x80;
+                    letters += (unsigned char)*q >= 0xC0;
+                }
+            } else if (p - st > 1) {
+                chars++;
+                letters++;
+            } else {
+                chars += (b & 0xC0) != 0x80;
+                letters += b >= 0xC0;
+            }
+            high += (uint32_t)(p - st);
+            if (ns) {
                 pw = pjw = false;
                 continue;
             }
@@ -275,9 +316,13 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
         pjw = j && pw;
         pw = w;
     }
-    l->nwords += words;
-    l->ncap += cap;
-    l->nalpha_words += alpha;
+    l->nwords += words + SW_HSUM(aw);
+    l->ncap += cap + SW_HSUM(ac);
+    l->nalpha_words += alpha + SW_HSUM(aa);
+    l->nchars += chars;
+    l->ndigits += digits + SW_HSUM(ad);
+    l->nletters += letters + SW_HSUM(al);
+    c->high += high;
 }
 
 /* Words of a line with tm_words' rules (runs of letters and digits, joined by an inner
@@ -416,8 +461,9 @@ static void words_from_norm(cl_wordctx *c, const char *s, const cl_norm *nl)
 static const uint64_t cs_tab[256] = {CS64(0), CS64(64), CS64(128), CS64(192)};
 
 /* Character statistics of a line (lines that get the lexicon have them from the
- * normaliser, which computes the same). */
-static void char_stats(cl_line *l, const char *s, size_t n)
+ * normaliser, which computes the same), added to l's; high: bytes >= 0x80 in the rest of
+ * the line. Every count is a sum over bytes, so a line's parts can be counted apart. */
+static void char_stats(cl_line *l, const char *s, size_t n, uint32_t high_rest)
 {
     uint32_t chars = 0, digits = 0, letters = 0, high = 0;
     /* Eight bytes at a time: an all-ASCII word (most of the text) by SWAR, where every
@@ -458,10 +504,10 @@ static void char_stats(cl_line *l, const char *s, size_t n)
     digits += (uint32_t)((acc >> 16) & 0xFFFF);
     letters += (uint32_t)((acc >> 32) & 0xFFFF);
     high += (uint32_t)(acc >> 48);
-    l->nchars = chars;
-    l->ascii = high == 0;
-    l->ndigits = digits;
-    l->nletters = letters;
+    l->nchars += chars;
+    l->ascii = high + high_rest == 0;
+    l->ndigits += digits;
+    l->nletters += letters;
 }
 
 /* Sentence ending of a line. */
@@ -669,7 +715,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         lang = NULL;
     int li = cl_lex_lang_index(lx, lang);
     cl_wordctx wc = {lx, cl_lex_cptab(lx), NULL, NULL, 0, NULL, NULL, NULL, 0, 0,
-                     cl_lex_stop_maxlen(lx)};
+                     cl_lex_stop_maxlen(lx), NULL, 0};
     uint16_t *counts = NULL;
     if (lang && li < 0)
         wc.ws = tm_stopwords(lang);
@@ -716,19 +762,22 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         wc.nw = lexline ? nl.w : NULL;
         wc.nnw = lexline ? nl.nw : 0;
         wc.wj = 0;
+        wc.counted = NULL;
+        wc.high = 0;
+        line_end(l, s, l->len);
+        if (lexline && !nl.nospace)
+            words_from_norm(&wc, s, &nl);
+        else
+            line_words(s, l->len, &wc);
+        /* After the words: count_words counts the characters of the part it walks. */
         if (lexline) {
             l->nchars = nl.chars;
             l->ndigits = nl.digits;
             l->nletters = nl.letters;
             l->ascii = nl.ascii;
         } else {
-            char_stats(l, s, l->len);
+            char_stats(l, s, wc.counted ? (size_t)(wc.counted - s) : l->len, wc.high);
         }
-        line_end(l, s, l->len);
-        if (lexline && !nl.nospace)
-            words_from_norm(&wc, s, &nl);
-        else
-            line_words(s, l->len, &wc);
         l->cls = CLS_BAD;
         if (l->nwords == 0) {
             l->why = "symbols";
