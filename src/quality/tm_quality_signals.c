@@ -866,8 +866,18 @@ static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 #define KPACK_RUN ((size_t)1 << (KPACK_BITS - 1))
 static uint64_t kpack[256];
 
+/* c * log(c) for the counts of most distinct words (the unigram entropy's terms): the
+ * same expression as in the sum, so the same doubles, without a log call per word
+ * (measured 4 M of the stage's instructions on the bench corpus). */
+#define CLOGC_N 256
+static double clogc[CLOGC_N];
+
 static void tables_init(void)
 {
+    for (int k = 1; k < CLOGC_N; k++) {
+        double cnt = k;
+        clogc[k] = cnt * log(cnt);
+    }
     for (int b = 0; b < 0x80; b++)
         kpack[b] = (kcls[b] & K_LETTER ? 1u : 0u) |
                    (kcls[b] & K_UPPER ? (uint64_t)1 << KPACK_BITS : 0u) |
@@ -1623,7 +1633,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         const qslot *sl = &c.uniq.slots[c.uniq.used[u]];
         if (sl->cnt > 1) { /* 1 log 1 = 0: most words occur once */
             double cnt = sl->cnt;
-            sum_clogc += cnt * log(cnt);
+            sum_clogc += sl->cnt < CLOGC_N ? clogc[sl->cnt] : cnt * log(cnt);
         }
         if (sl->aux & 1)
             stop += sl->cnt;
