@@ -148,6 +148,24 @@ static inline int32_t cl_utf8_next(const char **pp, const char *end)
     return tm_utf8_next(pp, end);
 }
 
+/* Adds the character counts of the stage (code-point starts, letters: ASCII letters and
+ * lead bytes >= 0xC0, bytes >= 0x80) of bytes [st, p), one code point that cl_utf8_next
+ * read from non-ASCII bytes: more than one byte read is a valid sequence (one lead byte
+ * >= 0xC2, then continuation bytes); one byte read is counted as it is. */
+static inline void cl_cp_counts(const char *st, const char *p, uint32_t *chars,
+                                uint32_t *letters, uint32_t *high)
+{
+    unsigned char c = (unsigned char)*st;
+    if (p - st > 1) {
+        (*chars)++;
+        (*letters)++;
+    } else {
+        *chars += (c & 0xC0) != 0x80;
+        *letters += c >= 0xC0;
+    }
+    *high += (uint32_t)(p - st);
+}
+
 /* memmem for the short needles of this stage (" | ", "://", " and "): memchr for the
  * needle's second byte (the first is often a space), then the bytes around it. glibc's
  * memmem set-up cost more than the search on these short lines (callgrind). Same result:

@@ -332,16 +332,7 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
             continue;
         }
         int32_t cp = cl_utf8_next(&p, end);
-        /* More than one byte read: a valid sequence (one lead byte >= 0xC2, then
-         * continuation bytes); else one byte counted as it is. */
-        if (p - st > 1) {
-            hichars++;
-            letters++;
-        } else {
-            hichars += (c & 0xC0) != 0x80;
-            letters += c >= 0xC0;
-        }
-        high += (uint32_t)(p - st);
+        cl_cp_counts(st, p, &hichars, &letters, &high);
         if (!out->nospace && cl_is_nospace(cp))
             out->nospace = true;
         if (cl_is_letter(ct, cp) || cl_is_digit(ct, cp)) {

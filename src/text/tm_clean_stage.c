@@ -285,22 +285,17 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
             bool ns = cl_is_nospace(cp);
             if (ns)
                 nospace_run(l, &p, end);
-            /* char_stats' counts of the bytes read: a valid sequence has one code-point
-             * start, a lead byte >= 0xC2 (a letter there); one byte read is counted as
-             * it is; a run of no-space characters byte by byte. */
+            /* char_stats' counts of the bytes read (a run of no-space characters is
+             * read whole: byte by byte). */
             if (ns) {
                 for (const char *q = st; q < p; q++) {
                     chars += ((unsigned char)*q & 0xC0) != 0x80;
                     letters += (unsigned char)*q >= 0xC0;
                 }
-            } else if (p - st > 1) {
-                chars++;
-                letters++;
+                high += (uint32_t)(p - st);
             } else {
-                chars += (b & 0xC0) != 0x80;
-                letters += b >= 0xC0;
+                cl_cp_counts(st, p, &chars, &letters, &high);
             }
-            high += (uint32_t)(p - st);
             if (ns) {
                 pw = pjw = false;
                 continue;
