@@ -183,6 +183,49 @@ TEST(explain_lists_every_line)
     tamis_stage_free(s);
 }
 
+/* The line ceiling counts newlines: max_lines - 1 of them pass, max_lines drop the
+ * document. More lines than the first guess of the line array (one per 64 bytes) are
+ * all judged, with the blank line between two of them kept in the output. */
+TEST(line_ceiling_and_many_short_lines)
+{
+    tamis_stage *s = new_clean("max_lines", "5");
+    const char *four = P1 "\n" P2 "\n" P3 "\n" P1 " Again.\n" P2 " Again.";
+    tamis_doc *d = run(s, four, strlen(four));
+    CHECK(!tamis_doc_dropped(d));
+    tamis_doc_free(d);
+    const char *five = P1 "\n" P2 "\n" P3 "\n" P1 " Again.\n" P2 " Again.\n";
+    d = run(s, five, strlen(five));
+    CHECK(tamis_doc_dropped(d) && !strncmp(tamis_doc_reason(d, 0), "clean_too_many_lines:", 21));
+    tamis_doc_free(d);
+    tamis_stage_free(s);
+
+    /* 300 one-letter lines after the body: 303 lines in ~1.1 kB (a first guess of 33). */
+    s = new_clean("explain", "true");
+    char text[4096];
+    size_t k = (size_t)snprintf(text, sizeof text, "%s\n\n%s\n%s\n", P1, P2, P3);
+    for (int i = 0; i < 300; i++)
+        text[k++] = 'a', text[k++] = '\n';
+    d = run(s, text, k);
+    const char *t = tamis_doc_text(d, NULL);
+    int lines = 0, drops = 0;
+    for (const char *p = t; (p = strchr(p, '\n')); p++)
+        lines++;
+    for (const char *p = t; (p = strstr(p, "DROP ")); p++)
+        drops++;
+    CHECK_EQ_INT(lines, 303);
+    CHECK_EQ_INT(drops, 300);
+    tamis_doc_free(d);
+    tamis_stage_free(s);
+    s = new_clean(NULL, NULL);
+    d = run(s, text, k);
+    size_t n = 0;
+    t = tamis_doc_text(d, &n);
+    CHECK_EQ_STR(t, P1 "\n\n" P2 "\n" P3);
+    CHECK_EQ_INT(n, strlen(P1 P2 P3) + 3);
+    tamis_doc_free(d);
+    tamis_stage_free(s);
+}
+
 /* The rule (explain) given to the line of TEXT that starts with LINE, or "" if absent. */
 static const char *rule_of(const char *expl, const char *line, char *buf, size_t cap)
 {
@@ -371,6 +414,7 @@ int main(void)
     RUN(empty_and_boilerplate_only);
     RUN(invalid_utf8_and_huge_line);
     RUN(explain_lists_every_line);
+    RUN(line_ceiling_and_many_short_lines);
     RUN(digit_share_boundary);
     RUN(link_lists_are_navigation);
     RUN(corpus_mode_drops_template_lines);
