@@ -100,6 +100,53 @@ TEST(test_long_runs)
     free(t);
 }
 
+/* C4's long-token rule at its edges: tokens of exactly m and m + 1 characters, in ASCII
+ * and in two-byte letters (up to twice m bytes for m characters), after every kind of
+ * blank, starting at every offset of a 16-byte step; m below and above one step. */
+TEST(test_long_tokens)
+{
+    static const int64_t ms[] = {5, 16, 40, 1000};
+    static const char blanks[] = {' ', '\t', '\r', '\v', '\f'};
+    char *line = malloc(4096);
+    int long_lines = 0;
+    for (size_t mi = 0; mi < sizeof ms / sizeof *ms; mi++)
+        for (int extra = 0; extra <= 1; extra++)
+            for (int wide = 0; wide <= 1; wide++)
+                for (size_t lead = 0; lead < 18; lead++)
+                    for (size_t bi = 0; bi < sizeof blanks; bi++) {
+                        memcpy(line, "It is", 5); /* C4 wants three tokens or more */
+                        size_t k = 5;
+                        for (size_t i = 0; i < lead; i++) /* tokens of at most 2 chars */
+                            line[k++] = i % 3 == 2 ? blanks[bi] : 'a';
+                        line[k++] = blanks[bi];
+                        for (int64_t c = 0; c < ms[mi] + extra; c++) {
+                            if (wide) {
+                                line[k++] = (char)0xC3;
+                                line[k++] = (char)0xA9;
+                            } else
+                                line[k++] = 'b';
+                        }
+                        memcpy(line + k, " end.", 5);
+                        k += 5;
+                        tm_quality_opts fast, slow;
+                        tm_quality_opts_init(&fast);
+                        fast.c4_max_word_length = ms[mi];
+                        slow = fast;
+                        slow.no_ascii_fast_path = true;
+                        tm_quality a, b;
+                        CHECK_EQ_INT(tm_quality_compute(line, k, &fast, &arena, true, &a),
+                                     TAMIS_OK);
+                        CHECK_EQ_INT(tm_quality_compute(line, k, &slow, &arena, true, &b),
+                                     TAMIS_OK);
+                        CHECK_EQ_INT(a.c4_verdict[0], extra ? TM_C4_LONG_WORD : TM_C4_KEPT);
+                        CHECK_EQ_INT(b.c4_verdict[0], a.c4_verdict[0]);
+                        long_lines += a.c4_verdict[0] == TM_C4_LONG_WORD;
+                        tm_arena_reset(&arena);
+                    }
+    CHECK_EQ_INT(long_lines, 4 * 2 * 18 * 5);
+    free(line);
+}
+
 static char *slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
@@ -196,6 +243,7 @@ int main(void)
     tm_arena_init(&arena);
     RUN(test_boundaries);
     RUN(test_long_runs);
+    RUN(test_long_tokens);
     RUN(test_real_documents);
     RUN(test_multilingual_crawl);
     tm_arena_free(&arena);
