@@ -811,8 +811,9 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
             l->why = "teaser";
             continue;
         }
+        /* A URL word has "://", an '@' or starts with "www." (is_url_line). */
         if (l->nwords <= 12 && (memchr(s, '/', l->len) || memchr(s, '@', l->len) ||
-                                memchr(s, 'w', l->len)) &&
+                                cl_memmem(s, l->len, "www.", 4)) &&
             is_url_line(s, l->len, l->nwords)) {
             l->why = "url";
             continue;
@@ -867,8 +868,10 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
             }
             cl_lexclass label = LX_PUBLISHED;
             bool stub = false;
-            /* A date has digits; a date stub has a date label. */
-            const char *iso = l->ndigits || h.first[LX_PUBLISHED] >= 0 || h.first[LX_UPDATED] >= 0
+            /* A date has at least three ASCII digits (a numeric year of four, or the three
+             * numbers of a CJK date: cl_parse_date_line reads no other digits); a date
+             * stub has a date label. */
+            const char *iso = l->ndigits >= 3 || h.first[LX_PUBLISHED] >= 0 || h.first[LX_UPDATED] >= 0
                                   ? cl_parse_date_line(lx, &doc->arena, s, l->len, &nl, &h,
                                                        &label, &stub)
                                   : NULL;
