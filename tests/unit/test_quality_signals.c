@@ -290,6 +290,27 @@ TEST(test_hostile_input)
     free(big);
 }
 
+/* The shortcuts of the signal pass's character classes (tm_quality_signals.c,
+ * char_class) hold for every code point: no letter is a digit, and no character of a
+ * script written without spaces is an upper-case letter. */
+TEST(test_class_shortcuts)
+{
+    long letters = 0, nospace = 0;
+    for (int32_t cp = 0; cp <= 0x10FFFF; cp++) {
+        if (tm_is_letter(cp)) {
+            letters++;
+            CHECK(!tm_is_digit(cp));
+        }
+        if (tm_is_nospace_script(cp)) {
+            nospace++;
+            CHECK(!tm_is_upper(cp));
+        }
+    }
+    CHECK(letters > 100000); /* CJK alone has more than 90 000 */
+    CHECK_EQ_INT(nospace, (0x9FFF - 0x2E80 + 1) + (0xFAFF - 0xF900 + 1) +
+                              (0x2FA1F - 0x20000 + 1) + 256 + 128 + 160 + (0xFF9F - 0xFF66 + 1));
+}
+
 TEST(test_names)
 {
     CHECK_EQ_STR(tm_qs_name(TM_QS_WORD_COUNT), "word_count");
@@ -312,6 +333,7 @@ int main(void)
     RUN(test_multilingual);
     RUN(test_segmentation_icu_reference);
     RUN(test_hostile_input);
+    RUN(test_class_shortcuts);
     RUN(test_names);
     tm_arena_free(&arena);
     TEST_MAIN_END();
