@@ -514,6 +514,8 @@ static void line_end(cl_line *l, const char *s, size_t n)
         unsigned char c = (unsigned char)e[-1];
         if (c == '"' || c == '\'' || c == ')' || c == ']' || c == ' ')
             e--;
+        else if (c < 0x80) /* the marks below end with a byte >= 0x80 */
+            break;
         else if (e - s >= 3 && (memcmp(e - 3, "\xE2\x80\x9D", 3) == 0 || /* ” */
                                 memcmp(e - 3, "\xE2\x80\x99", 3) == 0))  /* ’ */
             e -= 3;
@@ -530,6 +532,8 @@ static void line_end(cl_line *l, const char *s, size_t n)
         l->fullstop = c == '.';
     } else if (c == ':') {
         l->colon_end = true;
+    } else if (c < 0x80) {
+        return; /* the marks below end with a byte >= 0x80 */
     } else if (e - s >= 3 && (memcmp(e - 3, "\xE2\x80\xA6", 3) == 0 ||  /* … */
                               memcmp(e - 3, "\xE3\x80\x82", 3) == 0 ||  /* 。 */
                               memcmp(e - 3, "\xEF\xBC\x81", 3) == 0 ||  /* ！ */
@@ -1122,9 +1126,14 @@ static void mark_lists(cl_line *L, size_t n, int64_t run, int64_t run_edge)
 
 /* Equality on ASCII letters and digits only (case-folded): typographic quotes, dashes
  * and final periods differ between a page's <title> and its heading. */
+static bool loose_len_ok(size_t an, size_t bn)
+{
+    return an <= bn + bn / 4 + 8 && bn <= an + an / 4 + 8;
+}
+
 static bool loose_eq(const char *a, size_t an, const char *b, size_t bn)
 {
-    if (an > bn + bn / 4 + 8 || bn > an + an / 4 + 8)
+    if (!loose_len_ok(an, bn))
         return false;
     size_t i = 0, j = 0, same = 0;
     for (;;) {
@@ -1142,6 +1151,16 @@ static bool loose_eq(const char *a, size_t an, const char *b, size_t bn)
         return false;
     /* Scripts without ASCII letters: fall back to byte equality. */
     return same >= 8 || (an == bn && memcmp(a, b, an) == 0);
+}
+
+/* The first ASCII letter or digit of a[0..n) case-folded as loose_eq compares it, -1 if
+ * none: loose_eq is false when they differ, so most lines skip it. */
+static int first_alnum(const char *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (((a[i] | 32) >= 'a' && (a[i] | 32) <= 'z') || (a[i] >= '0' && a[i] <= '9'))
+            return a[i] | 32;
+    return -1;
 }
 
 /* The page's <title> is usually the first line ("Headline - Site"); the article's own
@@ -1164,11 +1183,20 @@ static size_t find_anchor(const char *text, const cl_line *L, size_t n)
             if (q - fs >= 10)
                 cut[nc++] = (size_t)(q - fs);
     }
+    int f0[16];
+    for (int c = 0; c < nc; c++)
+        f0[c] = first_alnum(fs, cut[c]);
     for (size_t i = 1; i < n; i++) {
         const cl_line *l = &L[i];
         bool match = false;
-        for (int c = 0; c < nc && !match; c++)
-            match = loose_eq(text + l->off, l->len, fs, cut[c]);
+        int fa = -2; /* not looked for yet: only for lines of a title's length */
+        for (int c = 0; c < nc && !match; c++) {
+            if (!loose_len_ok(l->len, cut[c]))
+                continue;
+            if (fa == -2)
+                fa = first_alnum(text + l->off, l->len);
+            match = fa == f0[c] && loose_eq(text + l->off, l->len, fs, cut[c]);
+        }
         if (!match)
             continue;
         for (size_t j = i + 1; j < n && j <= i + 10; j++)
