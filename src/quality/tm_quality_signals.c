@@ -1085,20 +1085,24 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *tend,
     size_t lim = (size_t)(sl - ls);
     bool text_after = false, gap_run = false, in_tok = false;
     size_t i = 0;
+    uint64_t toks = 0;
     while (i < L) {
         unsigned char b = s[i];
-        if (kcls[b] & K_WS) {
+        unsigned kc = kcls[b];
+        if (kc & K_WS) {
             gap_run = false;
             in_tok = false;
             i++;
             continue;
         }
         /* C4's whitespace tokens: every unit below starts or continues one */
-        r->toks += !in_tok;
+        toks += !in_tok;
         in_tok = true;
-        size_t clen;
-        int32_t cp = char_at(s, i, L, &clen);
-        if (word_char(cp, b)) {
+        size_t clen = 1;
+        int32_t cp = b;
+        if (b >= 0x80)
+            cp = char_at(s, i, L, &clen);
+        if ((kc & K_ALNUM) || (b >= 0x80 && word_char(cp, b))) {
             uint32_t nl = 0, nu = 0, nd = 0, cont = 0;
             bool wide = false;
             size_t st = i, we = i;
@@ -1216,6 +1220,7 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *tend,
     }
     if (text_after)
         r->sentences++;
+    r->toks = toks;
     c->w = w;
     c->letters += letters;
     c->upper += upper;
