@@ -90,7 +90,7 @@ enum { CLS_BAD = 0, CLS_SHORT, CLS_NEAR, CLS_GOOD };
 
 typedef struct cl_line {
     uint32_t off, len;
-    uint32_t nchars, nwords, nstop, ncap, nalpha_words, ndigits, nletters;
+    uint32_t nchars, nwords, nstop, ncap, ndigits, nletters;
     uint32_t nlook; /* words looked up in the stop-word lists (a prefix sample) */
     uint32_t ncjk;  /* code points of scripts written without spaces */
     bool ascii;     /* every byte < 0x80 */
@@ -140,14 +140,9 @@ static inline __attribute__((always_inline)) void on_word(cl_wordctx *c, const c
     unsigned char c0 = (unsigned char)w[0];
     if (c0 < 0x80) {
         l->ncap += c0 >= 'A' && c0 <= 'Z';
-        l->nalpha_words += (c0 | 32) >= 'a' && (c0 | 32) <= 'z';
     } else {
         const char *p = w, *end = w + n;
-        int32_t cp = cl_utf8_next(&p, end);
-        if (cl_is_upper(c->ct, cp))
-            l->ncap++;
-        if (cl_is_letter(c->ct, cp))
-            l->nalpha_words++;
+        l->ncap += cl_is_upper(c->ct, cl_utf8_next(&p, end));
     }
     if (!c->look)
         return;
@@ -223,7 +218,7 @@ static void nospace_run(cl_line *l, const char **pp, const char *end)
                                 0x0001000100010001ull) >> 48))
 
 /* The word counts of line_words from p to the end, for the words past the stop-word
- * sample (only counted: words, capitalised and alphabetic first characters). A word
+ * sample (only counted: words and capitalised first characters). A word
  * starts at a letter or digit that follows neither a letter or digit nor a joiner that
  * follows one (line_words joins "a.b", "l'a"); pw: the character before p is a letter or
  * digit. Eight ASCII bytes at a time; the byte walk was ~17 M instructions per 4 MB on
@@ -231,11 +226,11 @@ static void nospace_run(cl_line *l, const char **pp, const char *end)
 static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
 {
     cl_line *l = c->l;
-    uint32_t words = 0, cap = 0, alpha = 0, chars = 0, digits = 0, letters = 0, high = 0;
+    uint32_t words = 0, cap = 0, chars = 0, digits = 0, letters = 0, high = 0;
     bool pjw = false; /* the character before p is a joiner that follows a letter or digit */
     /* Per-byte counts of the ASCII chunks in byte lanes, summed every 255 chunks: one
      * shift and add per count instead of a multiply. */
-    uint64_t aw = 0, ac = 0, aa = 0, ad = 0, al = 0;
+    uint64_t aw = 0, ac = 0, ad = 0, al = 0;
     uint32_t lanes = 0;
     c->counted = p;
     while (p < end) {
@@ -250,14 +245,13 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
             uint64_t st = an & ~prev & ~((jw << 8) | (pjw ? 0x80u : 0u));
             aw += st >> 7;
             ac += (st & up) >> 7;
-            aa += (st & lt) >> 7;
             ad += dg >> 7;
             al += lt >> 7;
             chars += 8;
             if (++lanes == 255) {
-                words += SW_HSUM(aw), cap += SW_HSUM(ac), alpha += SW_HSUM(aa);
+                words += SW_HSUM(aw), cap += SW_HSUM(ac);
                 digits += SW_HSUM(ad), letters += SW_HSUM(al);
-                aw = ac = aa = ad = al = 0;
+                aw = ac = ad = al = 0;
                 lanes = 0;
             }
             pw = an >> 63;
@@ -277,7 +271,6 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
             if (w && !pw && !pjw) {
                 words++;
                 cap += b >= 'A' && b <= 'Z';
-                alpha += (b | 32) >= 'a' && (b | 32) <= 'z';
             }
         } else {
             const char *st = p;
@@ -305,7 +298,6 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
             if (w && !pw && !pjw) {
                 words++;
                 cap += cl_is_upper(c->ct, cp);
-                alpha += cl_is_letter(c->ct, cp);
             }
         }
         pjw = j && pw;
@@ -313,7 +305,6 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
     }
     l->nwords += words + SW_HSUM(aw);
     l->ncap += cap + SW_HSUM(ac);
-    l->nalpha_words += alpha + SW_HSUM(aa);
     l->nchars += chars;
     l->ndigits += digits + SW_HSUM(ad);
     l->nletters += letters + SW_HSUM(al);
@@ -349,7 +340,6 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
                 cl_line *l = c->l;
                 l->nwords++;
                 l->ncap += cp >= 'A' && cp <= 'Z';
-                l->nalpha_words += (cp | 32) >= 'a' && (cp | 32) <= 'z';
                 c->look--;
                 l->nlook++;
                 add_stopmask(c, mask);
