@@ -642,8 +642,9 @@ static tamis_status split_lines(tamis_doc *doc, const char *text, size_t len, ui
             break;
         const char *le = nl ? nl : end;
         const char *s = p, *e = le;
-        /* Trim ASCII space, tabs, CR and NBSP. */
-        for (;;) {
+        /* Trim ASCII space, tabs, CR and NBSP (most lines start and end with none: one
+         * test of the edge byte first). */
+        while (s < e && ((unsigned char)*s <= ' ' || (unsigned char)*s == 0xC2)) {
             if (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\f' || *s == '\v'))
                 s++;
             else if (e - s >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
@@ -651,7 +652,7 @@ static tamis_status split_lines(tamis_doc *doc, const char *text, size_t len, ui
             else
                 break;
         }
-        for (;;) {
+        while (e > s && ((unsigned char)e[-1] <= ' ' || (unsigned char)e[-1] == 0xA0)) {
             if (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\f' ||
                           e[-1] == '\v'))
                 e--;
@@ -1003,7 +1004,8 @@ static void smooth(cl_line *L, size_t n)
     uint8_t c = CLS_BAD;
     for (size_t i = 0; i < n; i++) {
         prev[i] = c;
-        if (L[i].cls == CLS_GOOD || (L[i].cls == CLS_BAD && !L[i].meta && strcmp(L[i].why, "related")))
+        /* (A "related" line, which this once tested for, is meta.) */
+        if (L[i].cls == CLS_GOOD || (L[i].cls == CLS_BAD && !L[i].meta))
             c = L[i].cls;
     }
     c = CLS_BAD;
