@@ -189,6 +189,26 @@ TEST(test_c4_lines)
     CHECK_NEAR(q.v[TM_QS_LOREM_IPSUM_RATIO], 3.0 / 41, EPS);
     compute("javascript JAVASCRIPT\nno\nJavaScript", NULL, false, &q);
     CHECK_NEAR(q.v[TM_QS_FRAC_LINES_JAVASCRIPT], 2.0 / 3, EPS);
+    /* the phrases at every offset of a 16-byte step, across step edges, in lines with
+     * text after them and at the end of the text */
+    for (int o = 0; o < 34; o++) {
+        char t[256];
+        int k = snprintf(t, sizeof t,
+                         "%.*sLOREM ipsum or JavaScript, lorem IPSUM. Our privacy Policy.\n"
+                         "%.*sTerms Of Use: lorem ipsum",
+                         o, "abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz", o,
+                         "abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz");
+        compute(t, NULL, true, &q);
+        CHECK_NEAR(q.v[TM_QS_LOREM_IPSUM_RATIO], 3.0 / k, EPS);
+        CHECK_NEAR(q.v[TM_QS_FRAC_LINES_JAVASCRIPT], 1.0 / 2, EPS);
+        CHECK_EQ_INT(q.c4_verdict[0], TM_C4_JAVASCRIPT);
+        CHECK_EQ_INT(q.c4_verdict[1], TM_C4_NO_TERMINAL);
+        k = snprintf(t, sizeof t, "%.*sWe read the Terms of Use here.\nAll is fine here now.", o,
+                     "abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz");
+        compute(t, NULL, true, &q);
+        CHECK_EQ_INT(q.c4_verdict[0], TM_C4_POLICY);
+        CHECK_EQ_INT(q.c4_verdict[1], TM_C4_KEPT);
+    }
     compute("Put the { brace in here.", NULL, false, &q);
     CHECK_NEAR(q.v[TM_QS_C4_CURLY_BRACKET], 1, 0);
     /* sentences: two on one line, and a quoted ending */
