@@ -132,18 +132,23 @@ static inline __attribute__((always_inline)) void add_stopmask(cl_wordctx *c, ui
         c->lc[__builtin_ctz(m)]++;
 }
 
+/* 1 when the word w[0..n) starts with an uppercase letter. */
+static inline __attribute__((always_inline)) uint32_t word_cap(const cl_wordctx *c,
+                                                               const char *w, size_t n)
+{
+    unsigned char c0 = (unsigned char)w[0];
+    if (c0 < 0x80)
+        return c0 >= 'A' && c0 <= 'Z';
+    const char *p = w, *end = w + n;
+    return cl_is_upper(c->ct, cl_utf8_next(&p, end));
+}
+
 static inline __attribute__((always_inline)) void on_word(cl_wordctx *c, const char *w,
                                                           size_t n, const cl_nword *nw)
 {
     cl_line *l = c->l;
     l->nwords++;
-    unsigned char c0 = (unsigned char)w[0];
-    if (c0 < 0x80) {
-        l->ncap += c0 >= 'A' && c0 <= 'Z';
-    } else {
-        const char *p = w, *end = w + n;
-        l->ncap += cl_is_upper(c->ct, cl_utf8_next(&p, end));
-    }
+    l->ncap += word_cap(c, w, n);
     if (!c->look)
         return;
     c->look--;
@@ -427,11 +432,23 @@ static inline bool is_joiner_gap(const char *s, uint32_t a, uint32_t b)
 static void words_from_norm(cl_wordctx *c, const char *s, const cl_norm *nl)
 {
     const cl_nword *w = nl->w;
-    for (size_t j = 0, e; j < nl->nw; j = e + 1) {
+    size_t j = 0, e;
+    /* The words of the stop-word sample through on_word, the rest only counted (words
+     * and capitals in registers: stores through the line could alias the context). */
+    for (; j < nl->nw && c->look; j = e + 1) {
         for (e = j; e + 1 < nl->nw && is_joiner_gap(s, w[e].oend, w[e + 1].ostart);)
             e++;
         on_word(c, s + w[j].ostart, w[e].oend - w[j].ostart, e == j ? &w[j] : NULL);
     }
+    uint32_t words = 0, cap = 0;
+    for (; j < nl->nw; j = e + 1) {
+        for (e = j; e + 1 < nl->nw && is_joiner_gap(s, w[e].oend, w[e + 1].ostart);)
+            e++;
+        words++;
+        cap += word_cap(c, s + w[j].ostart, w[e].oend - w[j].ostart);
+    }
+    c->l->nwords += words;
+    c->l->ncap += cap;
 }
 
 /* Per byte: code-point start (bits 0-15), ASCII digit (16-31), letter (32-47: ASCII
