@@ -579,10 +579,12 @@ static bool count_unigrams(qctx *c, uint32_t *wslot)
 {
     if (!qmap_reset(&c->uniq, c->w.n))
         return false;
-    const size_t mask = c->uniq.cap - 1;
-    const bool far = c->uniq.cap > PREFETCH_MIN_SLOTS;
-    for (size_t k = 0; k < c->w.n; k++) {
-        if (far && k + PREFETCH < c->w.n) {
+    const size_t mask = c->uniq.cap - 1, nw = c->w.n;
+    /* slots are prefetched PREFETCH words ahead up to pf_end (0: small table) */
+    const size_t pf_end = c->uniq.cap > PREFETCH_MIN_SLOTS && nw > PREFETCH ? nw - PREFETCH : 0;
+    const tm_qstop *stop = c->o->stop_words, *gstop = c->o->gopher_stop_words;
+    for (size_t k = 0; k < nw; k++) {
+        if (k < pf_end) {
             uint64_t h = c->w.wf[k + PREFETCH] ? c->w.wf[k + PREFETCH] : 1;
             __builtin_prefetch(&c->uniq.slots[(size_t)(h ^ (h >> 29)) & mask], 1);
         }
@@ -590,9 +592,9 @@ static bool count_unigrams(qctx *c, uint32_t *wslot)
         qslot *slot = qmap_put(&c->uniq, c->w.wf[k], &fresh);
         if (fresh) {
             uint32_t f = 0;
-            if (tm_qstop_has(c->o->stop_words, c->w.wf[k]))
+            if (stop && tm_qstop_has(stop, c->w.wf[k]))
                 f |= 1;
-            if (tm_qstop_has(c->o->gopher_stop_words, c->w.wf[k]))
+            if (gstop && tm_qstop_has(gstop, c->w.wf[k]))
                 f |= 2;
             slot->aux = f;
         }
@@ -1344,9 +1346,11 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
             }
         const size_t mask = count.cap - 1;
         const bool far = count.cap > PREFETCH_MIN_SLOTS;
+        /* slots are prefetched PREFETCH keys ahead up to pf_end (0: small table) */
+        const size_t pf_end = far && nc > PREFETCH ? nc - PREFETCH : 0;
         for (size_t k = 0; k < nc; k++) {
             uint32_t i = cand[k];
-            if (far && k + PREFETCH < nc) {
+            if (k < pf_end) {
                 uint64_t h = g[cand[k + PREFETCH]];
                 __builtin_prefetch(&count.slots[(size_t)(h ^ (h >> 29)) & mask], 1);
             }
@@ -1356,17 +1360,23 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
                 sl->aux = i;
             sl->cnt++;
             sidx[k] = (uint32_t)(sl - count.slots);
-            if (sl->cnt > best || (sl->cnt == best && sl->aux < first)) {
-                best = sl->cnt;
-                first = sl->aux;
+        }
+        if (n <= 4) {
+            /* the most frequent n-gram, ties to the one seen first (smallest aux): one
+             * test per distinct n-gram rather than per position */
+            for (size_t u = 0; u < count.n; u++) {
+                const qslot *sl = &count.slots[count.used[u]];
+                if (sl->cnt > best || (sl->cnt == best && sl->aux < first)) {
+                    best = sl->cnt;
+                    first = sl->aux;
+                }
             }
-        }
-        if (best < 2) { /* every n-gram once: the first one wins */
-            best = 1;
-            first = 0;
-        }
-        if (n <= 4)
+            if (best < 2) { /* every n-gram once: the first one wins */
+                best = 1;
+                first = 0;
+            }
             top[n - 2] = (prefix[first + n] - prefix[first] + (n - 1)) * (uint64_t)best;
+        }
         /* Keep the positions whose n-gram repeats (in order, in cand, for the walk) and,
          * in sidx, the candidates of the next round: an (n+1)-gram repeats only where
          * both its n-grams repeat, at i and i + 1, so of each run of consecutive kept
@@ -1375,7 +1385,7 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
         size_t nm = 0, na = 0;
         uint32_t prev = 0;
         for (size_t k = 0; k < nc; k++) {
-            if (far && k + PREFETCH < nc)
+            if (k < pf_end)
                 __builtin_prefetch(&count.slots[sidx[k + PREFETCH]]);
             if (count.slots[sidx[k]].cnt >= 2) {
                 uint32_t i = cand[k];
