@@ -778,9 +778,10 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         /* Stop-word density is only needed for lines long enough to be judged on their
          * own, and 32 words estimate it well: the lookups were the stage's main cost. */
         wc.look = l->len >= (uint64_t)cfg->short_chars ? 32 : 0;
-        if (counts) {
+        if (counts && wc.look) {
             /* Zeroed here, a fixed 64-byte row the compiler writes inline: one memset
-             * of the whole table per document was ~3.5 M instructions per 4 MB. */
+             * of the whole table per document was ~3.5 M instructions per 4 MB. Rows of
+             * lines without lookups are left unset and never read (nlook 0). */
             wc.lc = counts + i * CL_MAX_LANGS;
             memset(wc.lc, 0, CL_MAX_LANGS * sizeof *wc.lc);
         }
@@ -929,12 +930,13 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
             for (int pass = 0; pass < 2 && all < 3; pass++) {
                 memset(tot, 0, sizeof tot);
                 all = 0;
+                /* Lines without lookups have a zero row. */
                 for (size_t i = 0; i < n; i++)
-                    if (pass == 1 || L[i].len >= 80)
-                        for (int b = 0; b < CL_MAX_LANGS; b++) {
+                    if (L[i].nlook && (pass == 1 || L[i].len >= 80))
+                        for (int b = 0; b < CL_MAX_LANGS; b++)
                             tot[b] += counts[i * CL_MAX_LANGS + b];
-                            all += counts[i * CL_MAX_LANGS + b];
-                        }
+                for (int b = 0; b < CL_MAX_LANGS; b++)
+                    all += tot[b];
             }
             uint64_t bn = 0;
             for (int b = 0; b < CL_MAX_LANGS; b++)
@@ -945,7 +947,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
             lang = cl_lex_lang_code(lx, li);
         }
         for (size_t i = 0; li >= 0 && i < n; i++)
-            L[i].nstop = counts[i * CL_MAX_LANGS + li];
+            L[i].nstop = L[i].nlook ? counts[i * CL_MAX_LANGS + li] : 0;
     }
     bool has_stop = li >= 0 || wc.ws;
     /* Scripts without case (CJK, Thai): capitalisation says nothing. */
@@ -1009,15 +1011,14 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
 }
 
 /* jusText-style context: short and near-good lines take the class of their neighbours. */
-static void smooth(cl_line *L, size_t n)
+static void smooth(tm_arena *a, cl_line *L, size_t n)
 {
     /* Nearest non-short, non-dropped-by-rule neighbour class, ignoring near-good. */
-    uint8_t *prev = tm_malloc(n ? n : 1), *next = tm_malloc(n ? n : 1);
-    if (!prev || !next) {
-        tm_free(prev);
-        tm_free(next);
+    /* In the document's arena (a malloc and free per document cost more than the loops
+     * on short pages). */
+    uint8_t *prev = tm_arena_alloc(a, n ? n : 1), *next = tm_arena_alloc(a, n ? n : 1);
+    if (!prev || !next)
         return;
-    }
     uint8_t c = CLS_BAD;
     for (size_t i = 0; i < n; i++) {
         prev[i] = c;
@@ -1049,8 +1050,6 @@ static void smooth(cl_line *L, size_t n)
             l->keep = true;
         }
     }
-    tm_free(prev);
-    tm_free(next);
 }
 
 /* A line found twice or more in one page (menus, teaser lists shown in two places)
@@ -1655,7 +1654,7 @@ static tamis_status clean_process(void *self, tamis_doc *doc, tamis_error *err)
         mark_lists(L, n, cfg->list_run, cfg->list_run_edge);
     }
     if (rc == TAMIS_OK) {
-        smooth(L, n);
+        smooth(&doc->arena, L, n);
         size_t anchor = find_anchor(text, L, n);
         if (cfg->region)
             main_region(L, n, anchor, cfg->max_gap);
