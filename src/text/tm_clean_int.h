@@ -100,9 +100,9 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h);
  * normalised line, with or without a word boundary after it (0: none). A label glued to
  * the next word ("read alsoWashington") matches without the boundary. */
 size_t cl_lex_prefix(const cl_lex *lx, cl_lexclass c, const cl_norm *nl, bool *boundary);
-/* Month number (1..12) of a normalised word of n bytes with hash h (cl_nword.h), 0 if it
- * is none. */
-int cl_lex_month(const cl_lex *lx, uint64_t h, size_t n);
+/* Month number (1..12) of a normalised word of n bytes whose phrase chain is head
+ * (cl_nword.head), 0 if it is none. */
+int cl_lex_month(const cl_lex *lx, int32_t head, size_t n);
 
 /* ---- metadata parsers (tm_clean_meta.c); every result is allocated in the arena. */
 /* If the line is a date line (an optional label and a date, little else), returns the

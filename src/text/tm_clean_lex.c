@@ -889,10 +889,9 @@ size_t cl_lex_prefix(const cl_lex *lx, cl_lexclass c, const cl_norm *nl, bool *b
     return best;
 }
 
-int cl_lex_month(const cl_lex *lx, uint64_t h, size_t n)
+int cl_lex_month(const cl_lex *lx, int32_t head, size_t n)
 {
-    const cl_slot *slot = map_find_h(&lx->words, h);
-    for (int32_t i = slot ? (int32_t)slot->head - 1 : -1; i >= 0; i = lx->ph[i].next)
+    for (int32_t i = head; i >= 0; i = lx->ph[i].next)
         if (lx->ph[i].cls == LX_MONTH && lx->ph[i].len == n)
             return lx->ph[i].value;
     return 0;

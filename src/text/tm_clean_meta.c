@@ -11,7 +11,8 @@ typedef struct cl_tok {
     const char *s;
     size_t n;
     size_t off; /* in the normalised line */
-    uint64_t h; /* its cl_lex hash, from the normaliser */
+    uint64_t h;   /* its cl_lex hash, from the normaliser */
+    int32_t head; /* the first phrase it starts (the normaliser's lookup), -1: none */
 } cl_tok;
 
 /* The normalised line's words (at most max); returns their count. */
@@ -23,6 +24,7 @@ static size_t tokens(const cl_norm *nl, cl_tok *t, size_t max)
         t[k].n = nl->w[k].len;
         t[k].off = nl->w[k].off;
         t[k].h = nl->w[k].h;
+        t[k].head = nl->w[k].head;
     }
     return k;
 }
@@ -153,9 +155,9 @@ const char *cl_parse_date_line(const cl_lex *lx, tm_arena *a, const char *line, 
         int dn = day_num(&t[i]);
         if (dn > 0) {
             size_t j = i + 1;
-            if (j < k && t[j].n <= 2 && !cl_lex_month(lx, t[j].h, t[j].n) && num(&t[j]) < 0)
+            if (j < k && t[j].n <= 2 && !cl_lex_month(lx, t[j].head, t[j].n) && num(&t[j]) < 0)
                 j++; /* "de", "di" */
-            int mo = j < k ? cl_lex_month(lx, t[j].h, t[j].n) : 0;
+            int mo = j < k ? cl_lex_month(lx, t[j].head, t[j].n) : 0;
             if (mo) {
                 size_t q = j + 1;
                 if (q < k && t[q].n <= 2 && num(&t[q]) < 0)
@@ -168,7 +170,7 @@ const char *cl_parse_date_line(const cl_lex *lx, tm_arena *a, const char *line, 
             }
         }
         /* month d yyyy */
-        int mo = cl_lex_month(lx, t[i].h, t[i].n);
+        int mo = cl_lex_month(lx, t[i].head, t[i].n);
         if (mo && i + 2 < k) {
             int dd = day_num(&t[i + 1]), yy = num(&t[i + 2]);
             if (dd > 0 && yy >= 1900 && valid_ymd(yy, mo, dd)) {
