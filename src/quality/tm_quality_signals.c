@@ -168,6 +168,18 @@ static inline bool is_ws(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+#ifdef __SSE2__
+/* Bytes of v in [lo, lo + k) as a mask (0 < k < 128): adding 128 - lo moves the range to
+ * the bottom of the signed bytes, -128 .. -128 + k - 1, and one signed compare against
+ * -128 + k tests both ends (every other byte lands at or above it). */
+static inline unsigned byte_range_mask(__m128i v, unsigned char lo, int k)
+{
+    __m128i t = _mm_add_epi8(v, _mm_set1_epi8((char)(unsigned char)(128 - lo)));
+    return (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8((char)(-128 + k)), t));
+}
+
+#endif
+
 /* Python's str.strip() on ASCII whitespace and U+00A0 (the two kinds seen in web text). */
 static void strip_span(const char *s, const char *e, const char **os, const char **oe)
 {
@@ -753,44 +765,83 @@ typedef struct line_scan {
 static void scan_line_bytes(const char *ls, size_t L, line_scan *r)
 {
     memset(r, 0, sizeof *r);
-    uint64_t tok_chars = 0, dots = 0;
+    const unsigned char *s = (const unsigned char *)ls;
+    uint64_t chars = 0, toks = 0, max_tok = 0, tok_chars = 0, dots = 0;
     bool in_tok = false;
-    for (size_t i = 0; i < L; i++) {
-        unsigned char b = (unsigned char)ls[i];
-        bool cont = (b & 0xC0) == 0x80;
-        r->chars += !cont;
-        if (b == '.') {
-            dots++;
-        } else {
-            r->ellipses += dots / 3;
-            dots = 0;
-        }
-        if (b == '#')
-            r->hashes++;
-        else if (b == '{') {
-            r->curly++;
-            r->brace_open = true;
-        } else if (b == '}')
-            r->curly++;
-        else if (b == 0xE2 && i + 2 < L && (unsigned char)ls[i + 1] == 0x80 &&
-                 (unsigned char)ls[i + 2] == 0xA6)
-            r->ellipses++;
-        if (is_ws(b)) {
-            if (in_tok && tok_chars > r->max_tok)
-                r->max_tok = tok_chars;
-            in_tok = false;
-        } else {
-            if (!in_tok) {
-                r->toks++;
-                tok_chars = 0;
+    size_t i = 0;
+    while (i < L) {
+        size_t stop = L - i < 16 ? L : i + 16;
+#ifdef __SSE2__
+        if (stop == i + 16) {
+            /* Sixteen bytes with none of the bytes tested below (a stretch of Chinese or
+             * Thai text) only add characters to the current token: counted at once,
+             * continuation bytes (-128..-65 as signed bytes) summed by psadbw. */
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i sp = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('#')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('{'))),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('}')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)))));
+            if (!(_mm_movemask_epi8(sp) | byte_range_mask(v, 9, 5))) { /* 9-13: blanks */
+                __m128i cont = _mm_and_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)),
+                                             _mm_set1_epi8(1));
+                __m128i sum = _mm_sad_epu8(cont, _mm_setzero_si128());
+                uint64_t k = 16 - (uint64_t)_mm_cvtsi128_si32(sum) -
+                             (uint64_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+                r->ellipses += dots / 3; /* the first byte is not a '.' */
+                dots = 0;
+                if (!in_tok) {
+                    toks++;
+                    tok_chars = 0;
+                    in_tok = true;
+                }
+                chars += k;
+                tok_chars += k;
+                i = stop;
+                continue;
             }
-            in_tok = true;
-            tok_chars += !cont;
+        }
+#endif
+        for (; i < stop; i++) {
+            unsigned char b = s[i];
+            bool cont = (b & 0xC0) == 0x80;
+            chars += !cont;
+            if (b == '.') {
+                dots++;
+            } else {
+                r->ellipses += dots / 3;
+                dots = 0;
+            }
+            if (b == '#')
+                r->hashes++;
+            else if (b == '{') {
+                r->curly++;
+                r->brace_open = true;
+            } else if (b == '}')
+                r->curly++;
+            else if (b == 0xE2 && i + 2 < L && s[i + 1] == 0x80 && s[i + 2] == 0xA6)
+                r->ellipses++;
+            if (is_ws(b)) {
+                if (in_tok && tok_chars > max_tok)
+                    max_tok = tok_chars;
+                in_tok = false;
+            } else {
+                if (!in_tok) {
+                    toks++;
+                    tok_chars = 0;
+                }
+                in_tok = true;
+                tok_chars += !cont;
+            }
         }
     }
     r->ellipses += dots / 3;
-    if (in_tok && tok_chars > r->max_tok)
-        r->max_tok = tok_chars;
+    if (in_tok && tok_chars > max_tok)
+        max_tok = tok_chars;
+    r->chars = chars;
+    r->toks = toks;
+    r->max_tok = max_tok;
 }
 
 /* Byte classes of the fast scanner. */
@@ -976,15 +1027,6 @@ static void on_word(void *vctx, const char *w, size_t n)
 }
 
 #ifdef __SSE2__
-/* Bytes of v in [lo, lo + k) as a mask (0 < k < 128): adding 128 - lo moves the range to
- * the bottom of the signed bytes, -128 .. -128 + k - 1, and one signed compare against
- * -128 + k tests both ends (every other byte lands at or above it). */
-static inline unsigned byte_range_mask(__m128i v, unsigned char lo, int k)
-{
-    __m128i t = _mm_add_epi8(v, _mm_set1_epi8((char)(unsigned char)(128 - lo)));
-    return (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8((char)(-128 + k)), t));
-}
-
 /* Length of the run of ASCII letters and digits at p (0..16; the 16 bytes at p must be
  * readable), adding its letters, upper-case letters and digits to *nl, *nu, *nd: one
  * class test per sixteen bytes instead of a table add per byte (most words fit in one
