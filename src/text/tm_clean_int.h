@@ -114,6 +114,18 @@ const char *cl_parse_date_line(const cl_lex *lx, tm_arena *a, const char *line, 
                                bool *stub);
 /* Reading time in minutes when the line is a reading-time line ("5 min read"), else 0. */
 int cl_parse_reading_time(const cl_lex *lx, const cl_norm *nl, const cl_hits *h);
+/* Whether the line's hits allow a reading time or a byline at all: the parsers' first
+ * tests, inline so that most lines skip the calls (~2 M instructions per 4 MB). */
+static inline bool cl_reading_time_possible(const cl_hits *h)
+{
+    return h->words >= 2 && h->words <= 7 && h->first[LX_READTIME] >= 0;
+}
+static inline bool cl_byline_possible(const cl_hits *h)
+{
+    return h->words >= 2 && h->words <= 16 &&
+           ((h->first[LX_CORRESP] == 0 && h->end0[LX_CORRESP]) ||
+            (h->first[LX_BYLINE] == 0 && h->end0[LX_BYLINE]));
+}
 /* Byline: author(s) (several joined with "; ") and dateline place. Returns true when
  * the line is a byline; *author and *place may be NULL. */
 bool cl_parse_byline(const cl_lex *lx, tm_arena *a, const char *line, size_t n,

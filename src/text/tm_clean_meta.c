@@ -215,7 +215,7 @@ const char *cl_parse_date_line(const cl_lex *lx, tm_arena *a, const char *line, 
 int cl_parse_reading_time(const cl_lex *lx, const cl_norm *nl, const cl_hits *h)
 {
     (void)lx;
-    if (h->words < 2 || h->words > 7 || h->first[LX_READTIME] < 0)
+    if (!cl_reading_time_possible(h))
         return 0;
     cl_tok t[8];
     size_t k = tokens(nl, t, 8);
@@ -357,7 +357,7 @@ bool cl_parse_byline(const cl_lex *lx, tm_arena *a, const char *line, size_t n,
     (void)lx;
     *author = NULL;
     *place = NULL;
-    if (h->words < 2 || h->words > 16)
+    if (!cl_byline_possible(h))
         return false;
     const char *end = line + n;
     if (h->first[LX_CORRESP] == 0 && h->end0[LX_CORRESP]) {

@@ -866,7 +866,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
                 l->why = "nav";
                 continue;
             }
-            int minutes = cl_parse_reading_time(lx, &nl, &h);
+            int minutes = cl_reading_time_possible(&h) ? cl_parse_reading_time(lx, &nl, &h) : 0;
             if (minutes > 0) {
                 l->why = "reading_time";
                 l->meta = true;
@@ -907,7 +907,8 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
                 continue;
             }
             const char *author, *place;
-            if (!l->endp && !l->colon_end && cl_parse_byline(lx, &doc->arena, s, l->len, &nl, &h, &author, &place)) {
+            if (!l->endp && !l->colon_end && cl_byline_possible(&h) &&
+                cl_parse_byline(lx, &doc->arena, s, l->len, &nl, &h, &author, &place)) {
                 l->why = "byline";
                 l->header_meta = true;
                 l->meta = true;
