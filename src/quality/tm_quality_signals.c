@@ -761,6 +761,22 @@ typedef struct line_scan {
     bool brace_open;
 } line_scan;
 
+/* Counts b if it is '#' (symbol_to_word_ratio) or a brace (curly_bracket_ratio, C4's
+ * '{' rule); false for any other byte. */
+static inline bool count_symbol(unsigned char b, line_scan *r)
+{
+    if (b == '#')
+        r->hashes++;
+    else if (b == '{') {
+        r->curly++;
+        r->brace_open = true;
+    } else if (b == '}')
+        r->curly++;
+    else
+        return false;
+    return true;
+}
+
 /* Generic byte scan of a line (any UTF-8); words come from tm_words separately. */
 static void scan_line_bytes(const char *ls, size_t L, line_scan *r)
 {
@@ -813,14 +829,8 @@ static void scan_line_bytes(const char *ls, size_t L, line_scan *r)
                 r->ellipses += dots / 3;
                 dots = 0;
             }
-            if (b == '#')
-                r->hashes++;
-            else if (b == '{') {
-                r->curly++;
-                r->brace_open = true;
-            } else if (b == '}')
-                r->curly++;
-            else if (b == 0xE2 && i + 2 < L && s[i + 1] == 0x80 && s[i + 2] == 0xA6)
+            if (!count_symbol(b, r) && b == 0xE2 && i + 2 < L && s[i + 1] == 0x80 &&
+                s[i + 2] == 0xA6)
                 r->ellipses++;
             if (is_ws(b)) {
                 if (in_tok && tok_chars > max_tok)
@@ -1235,14 +1245,7 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *tend,
             i = e;
             continue;
         }
-        if (b == '#')
-            r->hashes++;
-        else if (b == '{') {
-            r->curly++;
-            r->brace_open = true;
-        } else if (b == '}')
-            r->curly++;
-        else if (cp == 0x2026)
+        if (!count_symbol(b, r) && cp == 0x2026)
             r->ellipses++;
         text_after |= i < lim;
         i += clen;
