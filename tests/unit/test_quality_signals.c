@@ -40,6 +40,12 @@ TEST(test_natural_language)
     CHECK_NEAR(q.v[TM_QS_STOP_WORD_FRACTION], 3.0 / 9, EPS);
     /* Gopher's stop words are matched case-sensitively: "The" is not "the". */
     CHECK_NEAR(q.v[TM_QS_GOPHER_STOP_WORDS], 0, 0);
+    {
+        tm_quality g;
+        compute("The the THE of Of to with With have that and be tHe theme. Bethe", NULL,
+                false, &g);
+        CHECK_NEAR(g.v[TM_QS_GOPHER_STOP_WORDS], 8, 0);
+    }
     CHECK_NEAR(q.v[TM_QS_FRAC_UPPERCASE], 3.0 / 25, EPS);
     CHECK_NEAR(q.v[TM_QS_NUM_SENTENCES], 3, 0);
     /* 2-grams "The cat" and "cat sat" both occur twice; the first seen wins: 7 chars x 2 */
