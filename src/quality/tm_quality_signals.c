@@ -134,9 +134,13 @@ static bool qmap_reset(qmap *m, size_t expect)
     return true;
 }
 
+/* The first slot a key probes. Keys are XXH3 or n-gram hashes (ngram_extend), whose low
+ * bits are as mixed as the rest: they index the table directly. */
+static inline size_t qslot_home(uint64_t key, size_t mask) { return (size_t)key & mask; }
+
 static inline size_t qmap_slot(const qmap *m, uint64_t key)
 {
-    size_t mask = m->cap - 1, i = (size_t)(key ^ (key >> 29)) & mask;
+    size_t mask = m->cap - 1, i = qslot_home(key, mask);
     while (m->slots[i].key && m->slots[i].key != key)
         i = (i + 1) & mask;
     return i;
@@ -605,7 +609,7 @@ static bool count_unigrams(qctx *c, uint32_t *wslot)
     for (size_t k = 0; k < nw; k++) {
         if (k < pf_end) {
             uint64_t h = c->w.wf[k + PREFETCH] ? c->w.wf[k + PREFETCH] : 1;
-            __builtin_prefetch(&c->uniq.slots[(size_t)(h ^ (h >> 29)) & mask], 1);
+            __builtin_prefetch(&c->uniq.slots[qslot_home(h, mask)], 1);
         }
         bool fresh;
         qslot *slot = qmap_put(&c->uniq, c->w.wf[k], &fresh);
@@ -1412,7 +1416,7 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
             uint32_t i = cand[k];
             if (k < pf_end) {
                 uint64_t h = g[cand[k + PREFETCH]];
-                __builtin_prefetch(&count.slots[(size_t)(h ^ (h >> 29)) & mask], 1);
+                __builtin_prefetch(&count.slots[qslot_home(h, mask)], 1);
             }
             bool fresh;
             qslot *sl = qmap_put(&count, g[i], &fresh);
@@ -1468,7 +1472,7 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
                 idx = cand[k];
                 if (seen.cap > PREFETCH_MIN_SLOTS && k + PREFETCH < nc) {
                     uint64_t h = g[cand[k + PREFETCH]];
-                    __builtin_prefetch(&seen.slots[(size_t)(h ^ (h >> 29)) & (seen.cap - 1)], 1);
+                    __builtin_prefetch(&seen.slots[qslot_home(h, seen.cap - 1)], 1);
                 }
                 bool fresh;
                 qmap_put(&seen, g[idx], &fresh);
