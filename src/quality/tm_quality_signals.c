@@ -1123,8 +1123,8 @@ static bool has_long_stretch(const unsigned char *s, size_t L, uint64_t m)
  * callback plus separate scans of the line cost about twice this. tests/unit/
  * test_quality_paths.c checks that both paths give identical signals. The caller sets
  * r->chars. */
-static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *tend,
-                           int64_t max_word_len, line_scan *r)
+static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *stripped_end,
+                           const char *tend, int64_t max_word_len, line_scan *r)
 {
     const unsigned char *s = (const unsigned char *)ls, *se = s + L;
     memset(r, 0, sizeof *r);
@@ -1136,11 +1136,10 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *tend,
      * it. */
     const ptrdiff_t avail = tend - ls;
     (void)avail;
-    /* Sentences are counted on the stripped line, as count_sentences is called: a
-     * trailing no-break space must not count as text after the last stop. */
-    const char *sb, *sl;
-    strip_span(ls, ls + L, &sb, &sl);
-    size_t lim = (size_t)(sl - ls);
+    /* Sentences are counted on the stripped line (stripped_end: its end), as
+     * count_sentences is called: a trailing no-break space must not count as text after
+     * the last stop. */
+    size_t lim = (size_t)(stripped_end - ls);
     bool text_after = false, gap_run = false, in_tok = false;
     size_t i = 0;
     uint64_t toks = 0;
@@ -1447,13 +1446,13 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
          * positions the last one goes. sidx[k] is read before anything is written at
          * k or below. */
         size_t nm = 0, na = 0;
-        uint32_t prev = 0;
+        uint32_t prev = UINT32_MAX - 1; /* follows no position */
         for (size_t k = 0; k < nc; k++) {
             if (k < pf_end)
                 __builtin_prefetch(&count.slots[sidx[k + PREFETCH]]);
             if (count.slots[sidx[k]].cnt >= 2) {
                 uint32_t i = cand[k];
-                if (nm && prev + 1 == i)
+                if (prev + 1 == i)
                     sidx[na++] = prev;
                 cand[nm++] = i;
                 prev = i;
@@ -1561,11 +1560,13 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         const char *le = nl ? nl : end;
         size_t L = (size_t)(le - ls);
 
+        const char *s, *e;
+        strip_span(ls, le, &s, &e);
         line_scan ln;
         uint64_t cont = 0;
         bool ascii = !o->no_ascii_fast_path && line_is_fast(ls, L, &cont);
         if (ascii) {
-            scan_fast_line(&c, ls, L, end, o->c4_max_word_length, &ln);
+            scan_fast_line(&c, ls, L, e, end, o->c4_max_word_length, &ln);
             ln.chars = L - cont;
         } else {
             scan_line_bytes(ls, L, &ln);
@@ -1582,8 +1583,6 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         ellipses += ln.ellipses;
         chars += lchars;
 
-        const char *s, *e;
-        strip_span(ls, le, &s, &e);
         bool blank = s == e;
         size_t line_sentences = 0;
         if (!blank) {
