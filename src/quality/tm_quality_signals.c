@@ -1232,6 +1232,10 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *stripp
             i = we;
             text_after = true;
             gap_run = false;
+            if (i < L && s[i] == ' ') { /* the usual space after a word, taken here */
+                i++;
+                in_tok = false;
+            }
             continue;
         }
         if (!gap_run) {
