@@ -3,7 +3,9 @@
  * and bad sequences, the U+0000..U+07FF class and lowercase tables against utf8proc, and
  * the stop-word lookup (SWAR lowercasing, bit filter in front of the map) against every
  * one-word entry of the real stop-word lists in data/stopwords, also through the hashes
- * the normaliser computes (from registers for short ASCII words); the inline no-space
+ * the normaliser computes (from registers for short ASCII words) and the lookup it stores
+ * per word, and the long lines' short-ASCII-word path (cl_lex_ascii_word) on every English
+ * list word before what ends a word and what does not; the inline no-space
  * script test and short-needle search against tm_is_nospace_script and memmem; the
  * normaliser's word offsets and character counts. */
 #include "tm_test.h"
@@ -126,7 +128,8 @@ static long check_list(const cl_lex *lx, const char *lang, long *words)
             cl_normalize_into(lx, nbuf, nw, txt, (size_t)k, &nl);
             const size_t o = 3; /* after "\xC2\xAB " or "-- " */
             if (nl.nw != 1 || nw[0].ostart != o || nw[0].oend != o + n ||
-                cl_lex_stopmask_h(lx, nw[0].h, n) != cl_lex_stopmask(lx, wd, n)) {
+                cl_lex_stopmask_h(lx, nw[0].h, n) != cl_lex_stopmask(lx, wd, n) ||
+                nw[0].stop != cl_lex_stopmask(lx, wd, n)) {
                 if (bad < 5)
                     fprintf(stderr, "%s: '%s' normalised apart\n", lang, txt);
                 bad++;
@@ -134,6 +137,38 @@ static long check_list(const cl_lex *lx, const char *lang, long *words)
         }
     }
     fclose(f);
+    return bad;
+}
+
+/* cl_lex_ascii_word on ASCII words of up to 15 bytes in front of what ends them (a space,
+ * a full stop, a joiner before a space) and of what does not (a joiner before a letter, a
+ * non-ASCII letter, fewer than 17 bytes left): the length and cl_lex_stopmask's mask, or
+ * 0. Returns the mismatches; *tried counts the words. */
+static long check_ascii_word(const cl_lex *lx, const char *wd, size_t n, long *tried)
+{
+    bool ascii = n <= 15;
+    for (size_t i = 0; i < n; i++)
+        ascii &= (unsigned char)wd[i] < 0x80;
+    if (!ascii)
+        return 0;
+    (*tried)++;
+    static const char *const ends[] = {" and more text", ". And more text", "- and more text",
+                                       "'s more text...", "Ã©tÃ© more text",
+                                       "", NULL};
+    static const bool ended[] = {true, true, true, false, false, false};
+    long bad = 0;
+    for (int e = 0; ends[e]; e++) {
+        char txt[128];
+        int k = snprintf(txt, sizeof txt, "%s%s", wd, ends[e]);
+        uint32_t mask = 0xDEADu;
+        size_t got = cl_lex_ascii_word(lx, txt, txt + k, &mask);
+        size_t want = ended[e] && k > 16 ? n : 0;
+        if (got != want || (got && mask != cl_lex_stopmask(lx, wd, n))) {
+            if (bad < 5)
+                fprintf(stderr, "ascii word '%s': %zu (want %zu)\n", txt, got, want);
+            bad++;
+        }
+    }
     return bad;
 }
 
@@ -148,6 +183,26 @@ TEST(stop_word_lookup_finds_every_list_word)
         bad += check_list(lx, langs[i], &words);
     CHECK_EQ_INT(bad, 0);
     CHECK(words > 3000);
+    /* The long lines' short-ASCII-word path: every English list word, in both cases. */
+    long tried = 0;
+    char path[4096], line[256];
+    snprintf(path, sizeof path, "%s/stopwords/en.txt", tm_data_dir());
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    while (f && fgets(line, sizeof line, f)) {
+        size_t n = strcspn(line, "\r\n");
+        line[n] = 0;
+        if (!n || strpbrk(line, " '-."))
+            continue;
+        bad += check_ascii_word(lx, line, n, &tried);
+        for (size_t i = 0; i < n; i++)
+            line[i] = (char)(line[i] >= 'a' && line[i] <= 'z' ? line[i] - 32 : line[i]);
+        bad += check_ascii_word(lx, line, n, &tried);
+    }
+    if (f)
+        fclose(f);
+    CHECK_EQ_INT(bad, 0);
+    CHECK(tried > 1000);
     int en = cl_lex_lang_index(lx, "en"), fr = cl_lex_lang_index(lx, "fr");
     /* Mixed case, 16-byte boundary, elided article, non-words. */
     CHECK(cl_lex_stopmask(lx, "ThE", 3) >> en & 1);
