@@ -1506,6 +1506,19 @@ out:
 
 static inline double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
+/* Counts a finished Gopher paragraph (its key and characters) and whether it repeats. */
+static void para_close(qmap *paras, uint64_t key, uint64_t chars, uint64_t *elems,
+                       uint64_t *dups, uint64_t *dup_chars)
+{
+    bool fresh;
+    qmap_put(paras, key, &fresh);
+    ++*elems;
+    if (!fresh) {
+        ++*dups;
+        *dup_chars += chars;
+    }
+}
+
 tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opts *o,
                                 tm_arena *arena, bool want_lines, tm_quality *out)
 {
@@ -1554,8 +1567,8 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     uint64_t para_elems = 0, dup_paras = 0, dup_para_chars = 0;
     uint64_t c4_kept = 0, c4_sent = 0;
     bool c4_lorem = false, c4_curly = false;
-    const char *para_s = NULL, *para_e = NULL;
-    uint64_t para_chars = 0;
+    const char *para_s = NULL; /* start of the open paragraph, or NULL */
+    uint64_t para_chars = 0, para_key = 0;
 
     size_t li = 0;
     const char *ls = text, *end = text + n;
@@ -1611,9 +1624,11 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         fw_short += lchars <= (uint64_t)(o->fw_short_line_length < 0 ? 0 : o->fw_short_line_length);
 
         /* Gopher lines (re.split("\n+")): every non-empty line; FineWeb: non-blank ones. */
+        uint64_t line_hash = 0;
         if (L > 0) {
             bool fresh;
-            qmap_put(&lines, XXH3_64bits(ls, L), &fresh);
+            line_hash = XXH3_64bits(ls, L);
+            qmap_put(&lines, line_hash, &fresh);
             line_elems++;
             if (!fresh) {
                 dup_lines++;
@@ -1626,25 +1641,26 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         /* Gopher paragraphs: text.strip() split on "\n\n+". */
         if (L == 0) {
             if (para_s) {
-                bool fresh;
-                qmap_put(&paras, XXH3_64bits(para_s, (size_t)(para_e - para_s)), &fresh);
-                para_elems++;
-                if (!fresh) {
-                    dup_paras++;
-                    dup_para_chars += para_chars;
-                }
+                para_close(&paras, para_key, para_chars, &para_elems, &dup_paras,
+                           &dup_para_chars);
                 para_s = NULL;
             }
         } else {
             const char *cs = ls < ts ? ts : ls, *ce = le > te ? te : le;
             if (cs < ce) {
                 uint64_t cc = lchars - (uint64_t)(cs - ls) - (uint64_t)(le - ce);
+                /* A paragraph's key chains the hashes of its lines (a line cut by
+                 * text.strip() hashed by itself): no byte is hashed twice. Lines hold
+                 * no '\n', so equal paragraphs are equal sequences of lines. */
+                uint64_t ph = cs == ls && ce == le ? line_hash : XXH3_64bits(cs, (size_t)(ce - cs));
                 if (!para_s) {
                     para_s = cs;
                     para_chars = cc;
-                } else
+                    para_key = ph;
+                } else {
                     para_chars += 1 + cc;
-                para_e = ce;
+                    para_key = ngram_extend(para_key, ph);
+                }
             }
         }
 
@@ -1694,15 +1710,8 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     chars += newlines;
 
     /* Close the last paragraph; an all-blank text is one empty paragraph. */
-    if (para_s) {
-        bool fresh;
-        qmap_put(&paras, XXH3_64bits(para_s, (size_t)(para_e - para_s)), &fresh);
-        para_elems++;
-        if (!fresh) {
-            dup_paras++;
-            dup_para_chars += para_chars;
-        }
-    }
+    if (para_s)
+        para_close(&paras, para_key, para_chars, &para_elems, &dup_paras, &dup_para_chars);
     if (!para_elems)
         para_elems = 1;
     /* re.split("\n+") also yields "" before a leading and after a trailing newline. */

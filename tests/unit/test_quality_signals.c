@@ -145,6 +145,12 @@ TEST(test_paragraphs)
     /* two paragraphs "a\n \nb", equal: 1 of 2, 5 of 12 chars */
     CHECK_NEAR(q.v[TM_QS_DUP_PARA_FRAC], 0.5, EPS);
     CHECK_NEAR(q.v[TM_QS_DUP_PARA_CHAR_FRAC], 5.0 / 12, EPS);
+    /* the same words split into other lines are another paragraph; the first and the
+     * last, cut by strip() at the start and at the end, are equal */
+    static const char t[] = "  a b\nc\n\na\nb c\n\na b\nc  ";
+    compute(t, NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_DUP_PARA_FRAC], 1.0 / 3, EPS);
+    CHECK_NEAR(q.v[TM_QS_DUP_PARA_CHAR_FRAC], 5.0 / (sizeof t - 1), EPS);
 }
 
 TEST(test_c4_lines)
