@@ -343,10 +343,9 @@ static const size_t policy_anchor[N_POLICY] = {7, 3, 3, 8, 10, 7};
  * to the next (freed with the thread), so that a stream of documents costs no malloc,
  * page faults or calloc per document (measured 8 % of the stage on cc-text-samples). */
 typedef struct qscratch {
-    uint64_t *wh, *wf;
-    uint32_t *wc;
+    uint64_t *wh, *wf, *pc;
     size_t capw;
-    uint64_t *prefix, *g;
+    uint64_t *g;
     uint32_t *cand, *sidx;
     size_t cap_rep;
     qmap uniq, lines, paras, count, seen;
@@ -362,8 +361,7 @@ static void scratch_free(void *p)
         return;
     tm_free(x->wh);
     tm_free(x->wf);
-    tm_free(x->wc);
-    tm_free(x->prefix);
+    tm_free(x->pc);
     tm_free(x->g);
     tm_free(x->cand);
     tm_free(x->sidx);
@@ -377,7 +375,7 @@ static void scratch_free(void *p)
 
 static size_t scratch_bytes(const qscratch *x)
 {
-    return x->capw * 20 + x->cap_rep * 32 +
+    return x->capw * 24 + x->cap_rep * 16 +
            (x->uniq.mem + x->lines.mem + x->paras.mem + x->count.mem + x->seen.mem) *
                sizeof(qslot);
 }
@@ -419,10 +417,7 @@ static bool grow_rep(qscratch *x, size_t n)
     if (x->cap_rep >= n)
         return true;
     size_t cap = n + n / 2 + 64;
-    uint64_t *pf = tm_realloc(x->prefix, (cap + 1) * sizeof *pf);
-    if (pf)
-        x->prefix = pf;
-    uint64_t *g = pf ? tm_realloc(x->g, cap * sizeof *g) : NULL;
+    uint64_t *g = tm_realloc(x->g, cap * sizeof *g);
     if (g)
         x->g = g;
     uint32_t *cd = g ? tm_realloc(x->cand, cap * sizeof *cd) : NULL;
@@ -444,7 +439,10 @@ static bool grow_rep(qscratch *x, size_t n)
 typedef struct qwords {
     uint64_t *wh;   /* XXH3 of the word as written */
     uint64_t *wf;   /* XXH3 of the word lower-cased (tm_quality_fold_hash) */
-    uint32_t *wc;   /* its length in code points */
+    /* pc[k]: code points in words 0..k-1 (cap + 1 entries, pc[0] = 0): the prefix sums
+     * that give an n-gram's length in one subtraction, written as words come */
+    uint64_t *pc;
+    uint64_t chars; /* pc[n] */
     size_t n, cap;
     uint64_t alpha; /* words with a letter */
 } qwords;
@@ -493,10 +491,11 @@ static __attribute__((noinline)) bool qwords_grow(qwords *w)
     uint64_t *nf = nh ? tm_realloc(w->wf, cap * sizeof *nf) : NULL;
     if (nf)
         w->wf = nf;
-    uint32_t *nc = nf ? tm_realloc(w->wc, cap * sizeof *nc) : NULL;
+    uint64_t *nc = nf ? tm_realloc(w->pc, (cap + 1) * sizeof *nc) : NULL;
     if (!nc)
         return false;
-    w->wc = nc;
+    nc[0] = 0;
+    w->pc = nc;
     w->cap = cap;
     return true;
 }
@@ -522,8 +521,8 @@ static inline __attribute__((always_inline)) bool add_word(qwords *w, const char
     }
     w->wh[w->n] = h;
     w->wf[w->n] = hf;
-    w->wc[w->n] = chars;
-    w->n++;
+    w->chars += chars;
+    w->pc[++w->n] = w->chars;
     w->alpha += alpha;
     return true;
 }
@@ -1588,11 +1587,11 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         return TAMIS_ERR_NOMEM;
     c.w.wh = x->wh;
     c.w.wf = x->wf;
-    c.w.wc = x->wc;
+    c.w.pc = x->pc;
     c.w.cap = x->capw;
     c.uniq = x->uniq;
     qmap lines = x->lines, paras = x->paras;
-    uint64_t *prefix = NULL;
+    const uint64_t *prefix = NULL;
     tamis_status st = TAMIS_ERR_NOMEM;
 
     size_t newlines = 0;
@@ -1786,10 +1785,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
         goto done;
 
     /* Repetition over the word array. */
-    prefix = x->prefix;
-    prefix[0] = 0;
-    for (size_t i = 0; i < c.w.n; i++)
-        prefix[i + 1] = prefix[i] + c.w.wc[i];
+    prefix = c.w.pc; /* allocated once a word was recorded */
     uint64_t top[3], dup[6];
     if (!repetition(&c, x, prefix, x->sidx, top, dup))
         goto done;
@@ -1820,7 +1816,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     v[TM_QS_LINES] = (double)sl_lines;
     v[TM_QS_WORD_COUNT] = (double)W;
     v[TM_QS_TOKEN_COUNT] = (double)T;
-    v[TM_QS_MEAN_WORD_LENGTH] = ratio((double)prefix[W], (double)W);
+    v[TM_QS_MEAN_WORD_LENGTH] = ratio((double)c.w.chars, (double)W);
     v[TM_QS_SYMBOL_TO_WORD_RATIO] = ratio((double)(hashes + ellipses), (double)W);
     v[TM_QS_HASH_TO_TOKEN_RATIO] = ratio((double)hashes, (double)T);
     v[TM_QS_ELLIPSIS_TO_TOKEN_RATIO] = ratio((double)ellipses, (double)T);
@@ -1857,7 +1853,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
 done:
     x->wh = c.w.wh;
     x->wf = c.w.wf;
-    x->wc = c.w.wc;
+    x->pc = c.w.pc;
     x->capw = c.w.cap;
     x->uniq = c.uniq;
     x->lines = lines;
