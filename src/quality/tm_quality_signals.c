@@ -606,10 +606,8 @@ static bool count_unigrams(qctx *c, uint32_t *wslot)
     const size_t pf_end = c->uniq.cap > PREFETCH_MIN_SLOTS && nw > PREFETCH ? nw - PREFETCH : 0;
     const tm_qstop *stop = c->o->stop_words, *gstop = c->o->gopher_stop_words;
     for (size_t k = 0; k < nw; k++) {
-        if (k < pf_end) {
-            uint64_t h = c->w.wf[k + PREFETCH] ? c->w.wf[k + PREFETCH] : 1;
-            __builtin_prefetch(&c->uniq.slots[qslot_home(h, mask)], 1);
-        }
+        if (k < pf_end) /* (a zero hash, keyed as 1, only misses its prefetch) */
+            __builtin_prefetch(&c->uniq.slots[qslot_home(c->w.wf[k + PREFETCH], mask)], 1);
         bool fresh;
         qslot *slot = qmap_put(&c->uniq, c->w.wf[k], &fresh);
         if (fresh) {
