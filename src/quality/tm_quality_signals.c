@@ -738,15 +738,16 @@ static const struct {
     [PH_PRIVACY] = {"privacy policy", 14, 5}, /* "cy" */
 };
 
-/* Matches of the line phrases in ls[0..L) counted per phrase into found[] (end: the
- * text's end). No phrase can overlap itself, so these are Python's non-overlapping
+/* Matches of the line phrases p0 .. p1 - 1 in ls[0..L) counted per phrase into
+ * found[p0 .. p1 - 1] (end: the text's end). No phrase can overlap itself, so these are Python's non-overlapping
  * counts. One pass tests the five anchor pairs together, sixteen positions per step
  * (reading up to 17 bytes ahead inside the text), while the line is in L1 cache: five
  * searches over the whole text, one per phrase, cost 23 M instructions on the bench
  * corpus. */
-static void find_line_phrases(const char *ls, size_t L, const char *end, uint32_t *found)
+static inline __attribute__((always_inline)) void
+find_line_phrases(const char *ls, size_t L, const char *end, int p0, int p1, uint32_t *found)
 {
-    memset(found, 0, PH__N * sizeof *found);
+    memset(found + p0, 0, (size_t)(p1 - p0) * sizeof *found);
     if (L < 5) /* the shortest phrase */
         return;
     const unsigned char *s = (const unsigned char *)ls;
@@ -760,7 +761,7 @@ static void find_line_phrases(const char *ls, size_t L, const char *end, uint32_
             __m128i b2 =
                 _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 1)), low);
             __m128i hit = _mm_setzero_si128();
-            for (int p = 0; p < PH__N; p++) { /* unrolled by the compiler */
+            for (int p = p0; p < p1; p++) { /* unrolled by the compiler */
                 const char *u = line_phrase[p].pat + line_phrase[p].a;
                 hit = _mm_or_si128(hit, _mm_and_si128(_mm_cmpeq_epi8(b1, _mm_set1_epi8(u[0])),
                                                       _mm_cmpeq_epi8(b2, _mm_set1_epi8(u[1]))));
@@ -773,7 +774,7 @@ static void find_line_phrases(const char *ls, size_t L, const char *end, uint32_
         {
             size_t stop = lim - i < 16 ? lim - i : 16;
             for (size_t j = 0; j < stop; j++)
-                for (int p = 0; p < PH__N; p++) {
+                for (int p = p0; p < p1; p++) {
                     const char *u = line_phrase[p].pat + line_phrase[p].a;
                     if ((s[i + j] | 0x20) == u[0] && (s[i + j + 1] | 0x20) == u[1])
                         m |= 1u << j;
@@ -781,7 +782,7 @@ static void find_line_phrases(const char *ls, size_t L, const char *end, uint32_
         }
         for (; m; m &= m - 1) {
             size_t q = i + (size_t)__builtin_ctz(m);
-            for (int p = 0; p < PH__N; p++) {
+            for (int p = p0; p < p1; p++) {
                 const unsigned char *u = (const unsigned char *)line_phrase[p].pat;
                 size_t a = line_phrase[p].a, k = line_phrase[p].k;
                 if ((s[q] | 0x20) == u[a] && (s[q + 1] | 0x20) == u[a + 1] && q >= a &&
@@ -1689,7 +1690,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
             sentences += line_sentences;
         }
         uint32_t found[PH__N];
-        find_line_phrases(ls, L, end, found);
+        find_line_phrases(ls, L, end, PH_JS, PH_LOREM + 1, found);
         bool js = found[PH_JS] > 0;
         js_lines += js;
         size_t lorem_here = found[PH_LOREM];
@@ -1758,10 +1759,12 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
                 if (o->c4_curly_bracket && has_brace_open)
                     c4_curly = true;
                 /* Four of the six phrases contain "cooki", the other two are "terms of
-                 * use" and "privacy policy": the line phrases single out the few lines
-                 * worth testing for every phrase. */
-                if (o->c4_policy &&
-                    (found[PH_COOKI] || found[PH_TERMS] || found[PH_PRIVACY])) {
+                 * use" and "privacy policy": those three line phrases, looked for only in
+                 * the lines that reach this rule, single out the few lines worth testing
+                 * for every phrase. */
+                if (o->c4_policy)
+                    find_line_phrases(ls, L, end, PH_COOKI, PH__N, found);
+                if (o->c4_policy && (found[PH_COOKI] || found[PH_TERMS] || found[PH_PRIVACY])) {
                     for (size_t k = 0; k < N_POLICY; k++)
                         if (ci_find_at(ls, L, policy_substrings[k], strlen(policy_substrings[k]),
                                        policy_anchor[k])) {
