@@ -897,13 +897,15 @@ static void scan_line_bytes(const char *ls, size_t L, line_scan *r)
 
 /* Byte classes of the fast scanner. */
 /* bit 0 letter, bit 1 upper-case letter, bit 2 digit: counts are sums of bits */
-enum { K_LETTER = 1, K_UPPER = 2, K_DIGIT = 4, K_WS = 8 };
+/* K_JOIN: the ASCII joiners of tm_words (' - . _) */
+enum { K_LETTER = 1, K_UPPER = 2, K_DIGIT = 4, K_WS = 8, K_JOIN = 16 };
 #define K_ALNUM (K_LETTER | K_DIGIT)
 static const uint8_t kcls[256] = {
-    /* ASCII: 9, 11-13, 32 blank; 0-9 digit; A-Z upper; a-z lower; bytes >= 128: 0 */
+    /* ASCII: 9, 11-13, 32 blank; 0-9 digit; A-Z upper; a-z lower; ' - . _ joiners;
+     * bytes >= 128: 0 */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0,
-    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
+    8, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 16, 16, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0,
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 16,
     0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
 };
 
@@ -1271,19 +1273,27 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *stripp
                     if (i == cut && kpack[s[i]])
                         continue;
                 }
-                cp = char_at(s, i, L, &clen);
-                unsigned wk = cp >= 0x80 ? char_class(cp) : 0;
-                if (wk & K_ALNUM) {
-                    wide = true;
-                    cont += (uint32_t)clen - 1;
-                    if (wk & K_LETTER) {
-                        nl++;
-                        nu += (wk >> 1) & 1;
-                    } else
-                        nd++;
-                    i += clen;
-                    we = i;
-                    continue;
+                if (s[i] < 0x80) {
+                    /* an ASCII byte ends the run unless it is a joiner */
+                    if (!(kcls[s[i]] & K_JOIN))
+                        break;
+                    cp = s[i];
+                    clen = 1;
+                } else {
+                    cp = char_at(s, i, L, &clen);
+                    unsigned wk = char_class(cp);
+                    if (wk & K_ALNUM) {
+                        wide = true;
+                        cont += (uint32_t)clen - 1;
+                        if (wk & K_LETTER) {
+                            nl++;
+                            nu += (wk >> 1) & 1;
+                        } else
+                            nd++;
+                        i += clen;
+                        we = i;
+                        continue;
+                    }
                 }
                 if (joiner(cp) && i + clen < L) {
                     size_t nlen;
