@@ -371,9 +371,9 @@ typedef struct qscratch {
     uint64_t *wh, *wf, *pc;
     size_t capw;
     uint64_t *g;
-    uint32_t *cand, *sidx;
+    uint32_t *cand, *sidx, *ks;
     size_t cap_rep;
-    qmap uniq, lines, paras, count, seen;
+    qmap uniq, lines, paras, count;
 } qscratch;
 
 /* Beyond this many bytes the scratch of a huge document is released after it. */
@@ -390,18 +390,18 @@ static void scratch_free(void *p)
     tm_free(x->g);
     tm_free(x->cand);
     tm_free(x->sidx);
+    tm_free(x->ks);
     qmap_free(&x->uniq);
     qmap_free(&x->lines);
     qmap_free(&x->paras);
     qmap_free(&x->count);
-    qmap_free(&x->seen);
     tm_free(x);
 }
 
 static size_t scratch_bytes(const qscratch *x)
 {
-    return x->capw * 24 + x->cap_rep * 16 +
-           (x->uniq.mem + x->lines.mem + x->paras.mem + x->count.mem + x->seen.mem) *
+    return x->capw * 24 + x->cap_rep * 20 +
+           (x->uniq.mem + x->lines.mem + x->paras.mem + x->count.mem) *
                sizeof(qslot);
 }
 
@@ -449,9 +449,12 @@ static bool grow_rep(qscratch *x, size_t n)
     if (cd)
         x->cand = cd;
     uint32_t *si = cd ? tm_realloc(x->sidx, cap * sizeof *si) : NULL;
-    if (!si)
+    if (si)
+        x->sidx = si;
+    uint32_t *ks = si ? tm_realloc(x->ks, cap * sizeof *ks) : NULL;
+    if (!ks)
         return false;
-    x->sidx = si;
+    x->ks = ks;
     x->cap_rep = cap;
     return true;
 }
@@ -1462,7 +1465,8 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
         return true;
     uint64_t *g = x->g;
     uint32_t *cand = x->cand, *sidx = x->sidx;
-    qmap count = x->count, seen = x->seen;
+    uint32_t *ks = x->ks; /* slot of each kept position's n-gram, for the walk */
+    qmap count = x->count;
     bool ok = false;
     size_t nc = 0; /* candidates for n = 2: starts of two repeated words */
     const qslot *us = c->uniq.slots;
@@ -1535,21 +1539,28 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
          * k or below. */
         size_t nm = 0, na = 0;
         uint32_t prev = UINT32_MAX - 1; /* follows no position */
+        const bool walk = n >= 5;
         for (size_t k = 0; k < nc; k++) {
             if (k < pf_end)
                 __builtin_prefetch(&count.slots[sidx[k + PREFETCH]]);
-            if (count.slots[sidx[k]].cnt >= 2) {
+            uint32_t si = sidx[k];
+            if (count.slots[si].cnt >= 2) {
                 uint32_t i = cand[k];
                 if (prev + 1 == i)
                     sidx[na++] = prev;
+                if (walk)
+                    ks[nm] = si;
                 cand[nm++] = i;
                 prev = i;
             }
         }
         nc = nm;
+        const size_t kpf_end = far && nc > PREFETCH ? nc - PREFETCH : 0;
         if (n >= 5 && nc) {
-            if (!qmap_reset(&seen, nc))
-                goto out;
+            /* The walk marks each n-gram it visits in its count slot (the top bit of cnt,
+             * no longer needed this round): a visit to a marked one is a hit. Unique
+             * n-grams are never hits and are not visited. */
+            const uint32_t SEEN = 1u << 31;
             size_t idx = 0, k = 0;
             while (idx < last) {
                 while (k < nc && cand[k] < idx)
@@ -1557,17 +1568,16 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
                 if (k == nc)
                     break;
                 idx = cand[k];
-                if (seen.cap > PREFETCH_MIN_SLOTS && k + PREFETCH < nc) {
-                    uint64_t h = g[cand[k + PREFETCH]];
-                    __builtin_prefetch(&seen.slots[qslot_home(h, seen.cap - 1)], 1);
-                }
-                bool fresh;
-                qmap_put(&seen, g[idx], &fresh);
-                if (!fresh) {
+                if (k < kpf_end)
+                    __builtin_prefetch(&count.slots[ks[k + PREFETCH]]);
+                qslot *sl = &count.slots[ks[k]];
+                if (sl->cnt & SEEN) {
                     dup[n - 5] += prefix[idx + n] - prefix[idx];
                     idx += n;
-                } else
+                } else {
+                    sl->cnt |= SEEN;
                     idx++;
+                }
             }
         }
         if (!na) /* no (n+1)-gram can repeat, nor any longer one */
@@ -1584,7 +1594,6 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
     ok = true;
 out:
     x->count = count;
-    x->seen = seen;
     return ok;
 }
 
