@@ -88,8 +88,36 @@ typedef struct tm_qstop tm_qstop;
 const tm_qstop *tm_qstop_get(const char *lang);
 tm_qstop *tm_qstop_from_text(const char *text, size_t n); /* '\n'-separated words */
 void tm_qstop_free(tm_qstop *s);
-bool tm_qstop_has(const tm_qstop *s, uint64_t folded_hash);
 size_t tm_qstop_size(const tm_qstop *s);
+
+/* The set's layout, here so that the membership test below inlines into the signal
+ * pass (it runs once per distinct word of every document). */
+struct tm_qstop {
+    uint64_t bloom[256]; /* 16384-bit filter, two bits per word: most words that are not
+                          * stop words are rejected in L1 without touching the table */
+    uint64_t *keys;      /* open addressing, 0 = empty */
+    size_t cap, n;
+};
+
+/* Whether the word with this folded hash (tm_quality_fold_hash) is in s; false for a NULL
+ * s. */
+static inline bool tm_qstop_has(const tm_qstop *s, uint64_t h)
+{
+    if (!s)
+        return false;
+    if (!h)
+        h = 1;
+    uint32_t x = (uint32_t)(h >> 50), y = (uint32_t)(h >> 36) & 0x3FFF;
+    if (!((s->bloom[x >> 6] >> (x & 63) & 1) && (s->bloom[y >> 6] >> (y & 63) & 1)))
+        return false;
+    size_t i = (size_t)(h ^ (h >> 29)) & (s->cap - 1);
+    while (s->keys[i]) {
+        if (s->keys[i] == h)
+            return true;
+        i = (i + 1) & (s->cap - 1);
+    }
+    return false;
+}
 /* XXH3 of w lower-cased code point by code point (utf8proc_tolower): the key of the
  * unigram statistics and of stop-word sets. */
 uint64_t tm_quality_fold_hash(const char *w, size_t n);

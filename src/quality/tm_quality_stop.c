@@ -13,18 +13,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-struct tm_qstop {
-    uint64_t bloom[256]; /* 16384-bit filter, two bits per word: most words that are not
-                          * stop words are rejected in L1 without touching the table */
-    uint64_t *keys;      /* open addressing, 0 = empty */
-    size_t cap, n;
-};
 
-static inline bool bloom_test(const uint64_t *b, uint64_t h)
-{
-    uint32_t x = (uint32_t)(h >> 50), y = (uint32_t)(h >> 36) & 0x3FFF;
-    return (b[x >> 6] >> (x & 63) & 1) && (b[y >> 6] >> (y & 63) & 1);
-}
 
 uint64_t tm_quality_fold_hash(const char *w, size_t n)
 {
@@ -105,22 +94,6 @@ void tm_qstop_free(tm_qstop *s)
     tm_free(s);
 }
 
-bool tm_qstop_has(const tm_qstop *s, uint64_t h)
-{
-    if (!s)
-        return false;
-    if (!h)
-        h = 1;
-    if (!bloom_test(s->bloom, h))
-        return false;
-    size_t i = (size_t)(h ^ (h >> 29)) & (s->cap - 1);
-    while (s->keys[i]) {
-        if (s->keys[i] == h)
-            return true;
-        i = (i + 1) & (s->cap - 1);
-    }
-    return false;
-}
 
 size_t tm_qstop_size(const tm_qstop *s) { return s ? s->n : 0; }
 
