@@ -185,7 +185,7 @@ static inline unsigned byte_range_mask(__m128i v, unsigned char lo, int k)
 #endif
 
 /* Python's str.strip() on ASCII whitespace and U+00A0 (the two kinds seen in web text). */
-static void strip_span(const char *s, const char *e, const char **os, const char **oe)
+static inline void strip_span(const char *s, const char *e, const char **os, const char **oe)
 {
     while (s < e) {
         if (is_ws((unsigned char)*s))
@@ -235,7 +235,7 @@ static inline size_t uni_terminal_len(const unsigned char *p, const unsigned cha
 }
 
 /* datatrove's END_PUNCTUATION / FineWeb stop_chars: . ? ! " ' (plus the above). */
-static bool ends_terminal(const char *s, const char *e)
+static inline bool ends_terminal(const char *s, const char *e)
 {
     if (s >= e)
         return false;
@@ -949,6 +949,8 @@ static inline int32_t char_at(const unsigned char *s, size_t i, size_t L, size_t
  * (Latin-1 and Latin Extended, Greek, Cyrillic, Armenian, Hebrew, Arabic...), filled
  * once from utf8proc: a table read instead of a property lookup per character. */
 static uint8_t ucls2[0x800];
+/* utf8proc_tolower of U+0000..U+07FF, filled once (fold_word) */
+static int32_t lower2[0x800];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 /* ASCII letters and digits as three counters in one word (letters, upper-case letters,
@@ -980,6 +982,8 @@ static void tables_init(void)
         kpack[b] = (kcls[b] & K_LETTER ? 1u : 0u) |
                    (kcls[b] & K_UPPER ? (uint64_t)1 << KPACK_BITS : 0u) |
                    (kcls[b] & K_DIGIT ? (uint64_t)1 << (2 * KPACK_BITS) : 0u);
+    for (int32_t cp = 0; cp < 0x800; cp++)
+        lower2[cp] = utf8proc_tolower(cp);
     for (int32_t cp = 0x80; cp < 0x800; cp++)
         ucls2[cp] = (uint8_t)((tm_is_letter(cp) ? K_LETTER : 0) | (tm_is_upper(cp) ? K_UPPER : 0) |
                               (tm_is_digit(cp) ? K_DIGIT : 0));
@@ -1020,13 +1024,22 @@ static inline bool joiner(int32_t cp)
  * (utf8proc_tolower), into fold[128]; 0 if it does not fit (the word keys by itself). */
 static size_t fold_word(const char *w, size_t n, char *fold)
 {
-    size_t fl = 0;
-    const char *p = w, *e = w + n;
-    while (p < e) {
+    const unsigned char *s = (const unsigned char *)w;
+    size_t fl = 0, len;
+    for (size_t i = 0; i < n; i += len) {
         if (fl + 4 > 128)
             return 0;
-        int32_t cp = tm_utf8_next(&p, e);
-        fl += tm_utf8_put(fold + fl, utf8proc_tolower(cp));
+        /* decoded, lower-cased and encoded here below U+0800 (Latin, Greek, Cyrillic...):
+         * three library calls per character cost 68 instructions */
+        int32_t cp = char_at(s, i, n, &len);
+        int32_t lc = cp < 0x800 ? lower2[cp] : utf8proc_tolower(cp);
+        if (lc < 0x80)
+            fold[fl++] = (char)lc;
+        else if (lc < 0x800) {
+            fold[fl++] = (char)(0xC0 | (lc >> 6));
+            fold[fl++] = (char)(0x80 | (lc & 0x3F));
+        } else
+            fl += tm_utf8_put(fold + fl, lc);
     }
     return fl;
 }

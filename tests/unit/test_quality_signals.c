@@ -322,6 +322,23 @@ TEST(test_hostile_input)
     free(big);
 }
 
+/* Unigrams are keyed by the word lower-cased code point by code point (utf8proc_tolower):
+ * Cyrillic in any case, dotted capital I (to i), the DŽ digraphs (capital and title case
+ * to the small one) and the Kelvin sign (to k) fold onto their small forms. */
+TEST(test_folded_unigrams)
+{
+    tm_quality q;
+    compute("\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 "       /* Привет */
+            "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 "       /* привет */
+            "\xD0\x9F\xD0\xA0\xD0\x98\xD0\x92\xD0\x95\xD0\xA2 "       /* ПРИВЕТ */
+            "\xC4\xB0stanbul istanbul "                                   /* İstanbul */
+            "\xC7\x84" "emal \xC7\x85" "emal \xC7\x86" "emal "             /* Ǆ ǅ ǆ */
+            "\xE2\x84\xAA" "elvin kelvin",                               /* Kelvin sign */
+            NULL, false, &q);
+    CHECK_NEAR(q.v[TM_QS_WORD_COUNT], 10, 0);
+    CHECK_NEAR(q.v[TM_QS_FRAC_UNIQUE_WORDS], 4.0 / 10, EPS);
+}
+
 /* The shortcuts of the signal pass's character classes (tm_quality_signals.c,
  * char_class, nospace_char) hold for every code point: no letter is a digit, and no
  * character of a script written without spaces is an upper-case letter or below
@@ -367,6 +384,7 @@ int main(void)
     RUN(test_multilingual);
     RUN(test_segmentation_icu_reference);
     RUN(test_hostile_input);
+    RUN(test_folded_unigrams);
     RUN(test_class_shortcuts);
     RUN(test_names);
     tm_arena_free(&arena);
