@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <utf8proc.h>
 #ifdef __SSE2__
@@ -989,29 +990,62 @@ static void tables_init(void)
                               (tm_is_digit(cp) ? K_DIGIT : 0));
 }
 
-/* K_* class bits of any code point. */
+/* K_* class bits of a code point from U+0800 up, from the property functions. Letters and
+ * digits are disjoint (Unicode categories L/M and N), and the scripts written without
+ * spaces have no case (test_class_shortcuts checks both on every code point). */
+static unsigned class_props(int32_t cp)
+{
+    if (tm_is_letter(cp))
+        return K_LETTER | (!tm_is_nospace_script(cp) && tm_is_upper(cp) ? K_UPPER : 0);
+    return tm_is_digit(cp) ? K_DIGIT : 0;
+}
+
+/* The classes of U+0800..U+FFFF (K_* bits, and K_NOSPACE for tm_is_nospace_script),
+ * filled 256 code points at a time the first time one of them is met, for the process:
+ * a table read instead of two or three property calls per character of Hindi, Korean,
+ * Thai, Chinese... text (measured 8 M instructions on the bench corpus, where filling
+ * the blocks it meets costs about 1 M). A block's flag is set (release) after its
+ * entries, and read (acquire) before them. */
+#define K_NOSPACE 32
+static uint8_t bmp_cls[0x10000];
+static _Atomic uint8_t bmp_ready[0x100];
+static pthread_mutex_t bmp_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static __attribute__((noinline)) void bmp_fill(unsigned blk)
+{
+    pthread_mutex_lock(&bmp_lock);
+    if (!atomic_load_explicit(&bmp_ready[blk], memory_order_relaxed)) {
+        for (int32_t cp = (int32_t)blk << 8; cp < ((int32_t)blk + 1) << 8; cp++)
+            bmp_cls[cp] =
+                (uint8_t)(class_props(cp) | (tm_is_nospace_script(cp) ? K_NOSPACE : 0));
+        atomic_store_explicit(&bmp_ready[blk], 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&bmp_lock);
+}
+
+static inline unsigned bmp_class(int32_t cp) /* 0x800 <= cp < 0x10000 */
+{
+    unsigned blk = (unsigned)cp >> 8;
+    if (!atomic_load_explicit(&bmp_ready[blk], memory_order_acquire))
+        bmp_fill(blk);
+    return bmp_cls[cp];
+}
+
+/* K_* class bits of any code point (K_NOSPACE possibly set too). */
 static inline unsigned char_class(int32_t cp)
 {
     if (cp < 0x80)
         return kcls[cp];
     if (cp < 0x800)
         return ucls2[cp];
-    /* Letters and digits are disjoint (Unicode categories L/M and N), and the scripts
-     * written without spaces have no case (test_class_shortcuts checks both on every
-     * code point): two property lookups per character of a Chinese or Thai word
-     * instead of three. */
-    if (tm_is_letter(cp))
-        return K_LETTER | (!tm_is_nospace_script(cp) && tm_is_upper(cp) ? K_UPPER : 0);
-    return tm_is_digit(cp) ? K_DIGIT : 0;
+    return cp < 0x10000 ? bmp_class(cp) : class_props(cp);
 }
 
 static inline bool word_char(int32_t cp, unsigned char b)
 {
     if (cp < 0x80)
         return (kcls[b] & K_ALNUM) != 0;
-    if (cp < 0x800)
-        return (ucls2[cp] & K_ALNUM) != 0;
-    return tm_is_letter(cp) || tm_is_digit(cp);
+    return (char_class(cp) & K_ALNUM) != 0;
 }
 
 /* tm_words's joiners: they stay inside a word only between two word characters. */
@@ -1098,8 +1132,12 @@ static void on_word(void *vctx, const char *w, size_t n)
 }
 
 /* tm_is_nospace_script without the call for the characters below its first range
- * (U+0E00, Thai), which test_class_shortcuts checks. */
-static inline bool nospace_char(int32_t cp) { return cp >= 0x0E00 && tm_is_nospace_script(cp); }
+ * (U+0E00, Thai), which test_class_shortcuts checks, and by table in the BMP. */
+static inline bool nospace_char(int32_t cp)
+{
+    return cp >= 0x0E00 && (cp < 0x10000 ? (bmp_class(cp) & K_NOSPACE) != 0
+                                         : tm_is_nospace_script(cp));
+}
 
 /* tm_words(ls, L, on_word, c), the same words in the same order (test_quality_paths
  * compares it with tm_words on every document of three corpora), for the lines with a
@@ -1420,7 +1458,7 @@ static bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
                 _mm_cmpeq_epi8(_mm_max_epu8(v, lead_min), v)); /* v >= 0xE0 */
             while (lead) {
                 size_t len;
-                if (tm_is_nospace_script(char_at(s, i + (size_t)__builtin_ctz(lead), L, &len)))
+                if (nospace_char(char_at(s, i + (size_t)__builtin_ctz(lead), L, &len)))
                     return false;
                 lead &= lead - 1;
             }
@@ -1434,7 +1472,7 @@ static bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
         size_t len;
         if ((b & 0xC0) == 0x80)
             k++;
-        else if (b >= 0xE0 && tm_is_nospace_script(char_at(s, i, L, &len)))
+        else if (b >= 0xE0 && nospace_char(char_at(s, i, L, &len)))
             return false;
     }
     *cont = k;

@@ -339,6 +339,39 @@ TEST(test_folded_unigrams)
     CHECK_NEAR(q.v[TM_QS_FRAC_UNIQUE_WORDS], 4.0 / 10, EPS);
 }
 
+/* Every code point of U+0800..U+FFFF outside the no-space scripts, each alone between
+ * spaces: the pass's class tables (filled once per block of 256) count exactly the words,
+ * letters, capitals and digits the property functions give. */
+TEST(test_bmp_classes)
+{
+    char *t = malloc(0x10000 * 4);
+    size_t k = 0;
+    long words = 0, letters = 0, upper = 0, digits = 0, chars = 0;
+    for (int32_t cp = 0x800; cp < 0x10000; cp++) {
+        if ((cp >= 0xD800 && cp <= 0xDFFF) || tm_is_nospace_script(cp))
+            continue;
+        k += tm_utf8_put(t + k, cp);
+        t[k++] = ' ';
+        chars += 2;
+        if (tm_is_letter(cp)) {
+            letters++;
+            upper += tm_is_upper(cp);
+        } else
+            digits += tm_is_digit(cp);
+        words += tm_is_letter(cp) || tm_is_digit(cp);
+    }
+    tm_quality q;
+    CHECK_EQ_INT(tm_quality_compute(t, k, NULL, &arena, false, &q), TAMIS_OK);
+    CHECK_NEAR(q.v[TM_QS_WORD_COUNT], (double)words, 0);
+    CHECK_NEAR(q.v[TM_QS_CHARS], (double)chars, 0);
+    CHECK_NEAR(q.v[TM_QS_FRAC_UPPERCASE], (double)upper / (double)letters, 1e-12);
+    CHECK_NEAR(q.v[TM_QS_FRAC_DIGITS], (double)digits / (double)chars, 1e-12);
+    CHECK_EQ_INT(words, 20290); /* utf8proc 2.6 (Unicode 13) */
+    CHECK_EQ_INT(upper, 686);
+    CHECK_EQ_INT(digits, 554);
+    free(t);
+}
+
 /* The shortcuts of the signal pass's character classes (tm_quality_signals.c,
  * char_class, nospace_char) hold for every code point: no letter is a digit, and no
  * character of a script written without spaces is an upper-case letter or below
@@ -385,6 +418,7 @@ int main(void)
     RUN(test_segmentation_icu_reference);
     RUN(test_hostile_input);
     RUN(test_folded_unigrams);
+    RUN(test_bmp_classes);
     RUN(test_class_shortcuts);
     RUN(test_names);
     tm_arena_free(&arena);
