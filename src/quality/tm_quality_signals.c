@@ -1015,9 +1015,12 @@ static __attribute__((noinline)) void bmp_fill(unsigned blk)
 {
     pthread_mutex_lock(&bmp_lock);
     if (!atomic_load_explicit(&bmp_ready[blk], memory_order_relaxed)) {
-        for (int32_t cp = (int32_t)blk << 8; cp < ((int32_t)blk + 1) << 8; cp++)
-            bmp_cls[cp] =
-                (uint8_t)(class_props(cp) | (tm_is_nospace_script(cp) ? K_NOSPACE : 0));
+        if (blk >= 0x4E && blk < 0x9F) /* CJK ideographs: all letters (test_class_shortcuts) */
+            memset(bmp_cls + ((size_t)blk << 8), K_LETTER | K_NOSPACE, 256);
+        else
+            for (int32_t cp = (int32_t)blk << 8; cp < ((int32_t)blk + 1) << 8; cp++)
+                bmp_cls[cp] =
+                    (uint8_t)(class_props(cp) | (tm_is_nospace_script(cp) ? K_NOSPACE : 0));
         atomic_store_explicit(&bmp_ready[blk], 1, memory_order_release);
     }
     pthread_mutex_unlock(&bmp_lock);
@@ -1439,7 +1442,7 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *stripp
  * script. With SSE2: sixteen bytes per step, continuation bytes counted in byte lanes
  * (psadbw sums them every 255 steps), an all-ASCII block costs one test; measured 3
  * times fewer instructions than the byte loop on the bench corpus. */
-static bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
+static inline bool line_is_fast(const char *ls, size_t L, uint64_t *cont)
 {
     const unsigned char *s = (const unsigned char *)ls;
     uint64_t k = 0;

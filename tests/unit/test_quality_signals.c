@@ -373,9 +373,9 @@ TEST(test_bmp_classes)
 }
 
 /* The shortcuts of the signal pass's character classes (tm_quality_signals.c,
- * char_class, nospace_char) hold for every code point: no letter is a digit, and no
- * character of a script written without spaces is an upper-case letter or below
- * U+0E00. */
+ * class_props, nospace_char, bmp_fill) hold for every code point: no letter is a digit,
+ * no character of a script written without spaces is an upper-case letter or below
+ * U+0E00, and U+4E00..U+9EFF are all letters of such a script. */
 TEST(test_class_shortcuts)
 {
     long letters = 0, nospace = 0;
@@ -390,6 +390,11 @@ TEST(test_class_shortcuts)
             CHECK(cp >= 0x0E00); /* the signal pass skips the call below */
         }
     }
+    for (int32_t cp = 0x4E00; cp < 0x9F00; cp++) /* CJK ideographs: letters, no case */
+        if (!tm_is_letter(cp) || tm_is_upper(cp) || tm_is_digit(cp) || !tm_is_nospace_script(cp)) {
+            CHECK(false);
+            break;
+        }
     CHECK(letters > 100000); /* CJK alone has more than 90 000 */
     CHECK_EQ_INT(nospace, (0x9FFF - 0x2E80 + 1) + (0xFAFF - 0xF900 + 1) +
                               (0x2FA1F - 0x20000 + 1) + 256 + 128 + 160 + (0xFF9F - 0xFF66 + 1));
