@@ -1319,7 +1319,7 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *stripp
                     i += run;
                     if (run == 16)
                         continue;
-                    we = i > we ? i : we;
+                    we = i; /* a joiner is passed only before a word character */
                     if (i >= L)
                         break;
                 } else
@@ -1339,7 +1339,7 @@ static void scan_fast_line(qctx *c, const char *ls, size_t L, const char *stripp
                     nl += (uint32_t)(acc & KPACK_MASK);
                     nu += (uint32_t)((acc >> KPACK_BITS) & KPACK_MASK);
                     nd += (uint32_t)(acc >> (2 * KPACK_BITS));
-                    we = i > we ? i : we;
+                    we = i; /* a joiner is passed only before a word character */
                     if (i >= L)
                         break;
                     if (i == cut && kpack[s[i]])
