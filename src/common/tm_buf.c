@@ -121,6 +121,14 @@ size_t tm_utf8_valid_prefix(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
+        /* Web text is mostly ASCII: sixteen bytes without bit 7 are skipped at once (every
+         * document's text passes here when it is set; the byte loop was 7.6 instructions
+         * per byte of the filter bench's whole run, callgrind). */
+        uint64_t x[2];
+        if (n - i >= 16 && (memcpy(x, p + i, 16), !((x[0] | x[1]) & 0x8080808080808080ull))) {
+            i += 16;
+            continue;
+        }
         if (p[i] < 0x80) {
             i++;
             continue;

@@ -91,6 +91,23 @@ TEST(utf8_sanitize)
     tm_arena_free(&a);
 }
 
+/* The sixteen-byte ASCII step: a bad byte, a truncated sequence or a valid one at every
+ * offset of a longer ASCII text, so each falls before, inside and after a step. */
+TEST(utf8_prefix_at_every_offset)
+{
+    char t[48];
+    for (size_t at = 0; at + 3 <= sizeof t; at++) {
+        memset(t, 'a', sizeof t);
+        t[at] = (char)0xFF; /* never valid */
+        CHECK_EQ_INT(tm_utf8_valid_prefix(t, sizeof t), at);
+        memcpy(t + at, "\xE2\x82\xAC", 3); /* the euro sign: valid */
+        CHECK_EQ_INT(tm_utf8_valid_prefix(t, sizeof t), sizeof t);
+        CHECK_EQ_INT(tm_utf8_valid_prefix(t, at + 2), at); /* cut inside it */
+        t[at + 2] = 'b'; /* a lead and one continuation byte, then ASCII */
+        CHECK_EQ_INT(tm_utf8_valid_prefix(t, sizeof t), at);
+    }
+}
+
 TEST(document_model)
 {
     tamis_doc *d = tamis_doc_new();
@@ -281,6 +298,7 @@ int main(void)
     RUN(json_escaping);
     RUN(json_scanning);
     RUN(utf8_sanitize);
+    RUN(utf8_prefix_at_every_offset);
     RUN(document_model);
     RUN(metadata_passthrough);
     RUN(stage_registry_and_params);
