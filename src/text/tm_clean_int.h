@@ -75,13 +75,124 @@ size_t cl_norm_orig(const cl_lex *lx, const cl_norm *nl, const char *line, size_
 /* Language mask of a stop word given its hash (cl_nword.h) and its byte length in the
  * original text: the same as cl_lex_stopmask for a word made only of letters and digits. */
 uint32_t cl_lex_stopmask_h(const cl_lex *lx, uint64_t h, size_t n);
+/* ---- the word map (stop words and phrase first words) and its inline probe, here so
+ * that the long lines' sample (tm_clean_stage.c) looks its short ASCII words up without
+ * a call (the call and the registers it saved were ~20 instructions per sampled word). */
+/* 12 bytes: a key is identified by the high 32 bits of its hash (the low bits pick the
+ * slot), so a probe never reads key bytes and the ~20k stop words of 32 languages fit in
+ * 768 KiB. A false match needs a 32-bit tag collision on the same slot run: rare enough
+ * for a heuristic word count. The stop-word lookup was the stage's hottest spot with full
+ * keys (perf on bench/bench_clean.sh). One map holds the stop words and the first words
+ * of the phrases, so the normaliser probes once per word for both (callgrind: the second
+ * probe per sampled word was ~2 % of the stage). */
+typedef struct cl_slot {
+    uint32_t tag;  /* 0: empty */
+    uint32_t val;  /* stop-word language mask */
+    uint32_t head; /* first phrase (index + 1) starting with this word, 0: none */
+} cl_slot;
+
+static inline uint32_t tag_of(uint64_t h) { return (uint32_t)(h >> 32) | 1u; }
+
+/* 2^17 bits (16 KiB, stays in L1/L2): one bit per key from hash bits 15..31. A probe of
+ * the slot array is a cache miss for most words that are not keys (perf: the slot compare
+ * held 44 % of the stop-word lookup's samples, 11 % of the stage); the filter turns ~90 %
+ * of those into a hit on a small bitmap. No false negatives, so results are the same. */
+#define CL_BLOOM_WORDS 2048
+static inline uint32_t bloom_bit(uint64_t h) { return (uint32_t)(h >> 15) & (CL_BLOOM_WORDS * 64 - 1); }
+
+typedef struct cl_map {
+    cl_slot *slots;
+    uint64_t *hashes; /* full hash per slot, for rehashing only */
+    size_t cap, n;
+    uint64_t bloom[CL_BLOOM_WORDS];
+} cl_map;
+
+/* The mix of the inline hash, from the key's two zero-padded words. */
+static inline uint64_t cl_mix(uint64_t a, uint64_t b, size_t n)
+{
+    uint64_t h = (a ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+    h ^= (b + n) * 0x94D049BB133111EBull;
+    h ^= h >> 31;
+    h *= 0xD6E8FEB86659FD93ull;
+    return h ^ (h >> 32);
+}
+
+static inline const cl_slot *map_find_h(const cl_map *m, uint64_t h)
+{
+    if (!m->cap)
+        return NULL;
+    uint32_t b = bloom_bit(h);
+    if (!(m->bloom[b >> 6] >> (b & 63) & 1))
+        return NULL;
+    uint32_t t = tag_of(h);
+    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        const cl_slot *s = &m->slots[i];
+        if (s->tag == t)
+            return s;
+        if (!s->tag)
+            return NULL;
+    }
+}
+
+/* Bit 7 of each byte of x that is not an ASCII letter or digit (bytes >= 0x80 included):
+ * range tests on the low seven bits, no carry crosses bytes. *lower: x with 'A'..'Z'
+ * lowercased (the other bytes as they are); *digit: bit 7 of each ASCII digit. */
+static inline uint64_t swar_word_stop(uint64_t x, uint64_t *lower, uint64_t *digit)
+{
+    const uint64_t hb = 0x8080808080808080ull, x7 = x & 0x7F7F7F7F7F7F7F7Full;
+    uint64_t dg = (x7 + 0x5050505050505050ull) & ~(x7 + 0x4646464646464646ull);
+    uint64_t y = x7 | 0x2020202020202020ull;
+    uint64_t lt = (y + 0x1F1F1F1F1F1F1F1Full) & ~(y + 0x0505050505050505ull);
+    uint64_t up = ((x7 + 0x3F3F3F3F3F3F3F3Full) ^ (x7 + 0x2525252525252525ull)) & hb;
+    *lower = x | (up >> 2);
+    *digit = dg & hb;
+    return (~(dg | lt) | x) & hb;
+}
+
+static inline size_t cl_ascii_word(const cl_map *words, size_t stoplim, const char *st,
+                                   const char *end, uint32_t *mask)
+{
+    if (end - st <= 16)
+        return 0;
+    uint64_t x, lo, dg, a, b = 0;
+    memcpy(&x, st, 8);
+    uint64_t stop = swar_word_stop(x, &lo, &dg);
+    size_t n;
+    if (stop) {
+        n = (size_t)__builtin_ctzll(stop) >> 3;
+        a = lo & ((1ull << (8 * n)) - 1);
+    } else {
+        a = lo;
+        memcpy(&x, st + 8, 8);
+        stop = swar_word_stop(x, &lo, &dg);
+        if (!stop)
+            return 0; /* 16 bytes or more */
+        size_t r = (size_t)__builtin_ctzll(stop) >> 3;
+        b = lo & ((1ull << (8 * r)) - 1);
+        n = 8 + r;
+    }
+    /* The byte after the run (n < 16 < end - st, so it and the next exist): not a
+     * joiner, or a joiner before an ASCII byte that is no letter or digit. */
+    unsigned char e = (unsigned char)st[n], e1 = (unsigned char)st[n + 1];
+    if (e >= 0x80)
+        return 0;
+    if ((e == '\'' || e == '-' || e == '.' || e == '_') &&
+        (e1 >= 0x80 || (((e1 | 32) >= 'a' && (e1 | 32) <= 'z') || (e1 >= '0' && e1 <= '9'))))
+        return 0;
+    const cl_slot *s = n <= stoplim ? map_find_h(words, cl_mix(a, b, n)) : NULL;
+    *mask = s ? s->val : 0;
+    return n;
+}
+
 /* The word of line_words (tm_clean_stage.c) that starts at st, an ASCII letter or digit,
  * when it is a run of at most 15 ASCII letters and digits that the next bytes end: its
  * length, and in *mask cl_lex_stopmask of it. 0 when the caller's walk must decide (a
  * longer or non-ASCII word, a joiner that continues it, fewer than 17 bytes left). The
  * key is lowercased and hashed in registers: line_words' byte walk and cl_lex_stopmask's
- * key build cost ~270 instructions per sampled word (callgrind). */
+ * key build cost ~270 instructions per sampled word (callgrind). cl_ascii_word is the
+ * same on the map of cl_lex_words with stoplim cl_lex_stop_maxlen. */
 size_t cl_lex_ascii_word(const cl_lex *lx, const char *st, const char *end, uint32_t *mask);
+const cl_map *cl_lex_words(const cl_lex *lx);
 /* Longest byte length (in the original text) a stop word can have: cl_lex_stopmask_h is
  * 0 above it, else cl_nword.stop. */
 size_t cl_lex_stop_maxlen(const cl_lex *lx);

@@ -30,34 +30,6 @@ typedef struct cl_phrase {
                     * differ at the end ("read more", "read also") */
 } cl_phrase;
 
-/* 12 bytes: a key is identified by the high 32 bits of its hash (the low bits pick the
- * slot), so a probe never reads key bytes and the ~20k stop words of 32 languages fit in
- * 768 KiB. A false match needs a 32-bit tag collision on the same slot run: rare enough
- * for a heuristic word count. The stop-word lookup was the stage's hottest spot with full
- * keys (perf on bench/bench_clean.sh). One map holds the stop words and the first words
- * of the phrases, so the normaliser probes once per word for both (callgrind: the second
- * probe per sampled word was ~2 % of the stage). */
-typedef struct cl_slot {
-    uint32_t tag;  /* 0: empty */
-    uint32_t val;  /* stop-word language mask */
-    uint32_t head; /* first phrase (index + 1) starting with this word, 0: none */
-} cl_slot;
-
-static inline uint32_t tag_of(uint64_t h) { return (uint32_t)(h >> 32) | 1u; }
-
-/* 2^17 bits (16 KiB, stays in L1/L2): one bit per key from hash bits 15..31. A probe of
- * the slot array is a cache miss for most words that are not keys (perf: the slot compare
- * held 44 % of the stop-word lookup's samples, 11 % of the stage); the filter turns ~90 %
- * of those into a hit on a small bitmap. No false negatives, so results are the same. */
-#define CL_BLOOM_WORDS 2048
-static inline uint32_t bloom_bit(uint64_t h) { return (uint32_t)(h >> 15) & (CL_BLOOM_WORDS * 64 - 1); }
-
-typedef struct cl_map {
-    cl_slot *slots;
-    uint64_t *hashes; /* full hash per slot, for rehashing only */
-    size_t cap, n;
-    uint64_t bloom[CL_BLOOM_WORDS];
-} cl_map;
 
 struct cl_lex {
     tm_arena arena;
@@ -105,15 +77,6 @@ static inline uint64_t load_le_pad(const char *s, size_t n)
     return (uint64_t)u[0] | ((uint64_t)u[n / 2] << (8 * (n / 2))) | ((uint64_t)u[n - 1] << (8 * (n - 1)));
 }
 
-/* The mix of the inline hash, from the key's two zero-padded words. */
-static inline uint64_t cl_mix(uint64_t a, uint64_t b, size_t n)
-{
-    uint64_t h = (a ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
-    h ^= (b + n) * 0x94D049BB133111EBull;
-    h ^= h >> 31;
-    h *= 0xD6E8FEB86659FD93ull;
-    return h ^ (h >> 32);
-}
 
 /* Keys are words: up to 16 bytes they are hashed inline (two 64-bit loads and a
  * multiply-xorshift mix); XXH3 through the shared library's PLT cost more than the probe
@@ -125,22 +88,6 @@ static inline uint64_t cl_hash(const char *s, size_t n)
     return cl_mix(load_le_pad(s, n < 8 ? n : 8), n > 8 ? load_le_pad(s + 8, n - 8) : 0, n);
 }
 
-static inline const cl_slot *map_find_h(const cl_map *m, uint64_t h)
-{
-    if (!m->cap)
-        return NULL;
-    uint32_t b = bloom_bit(h);
-    if (!(m->bloom[b >> 6] >> (b & 63) & 1))
-        return NULL;
-    uint32_t t = tag_of(h);
-    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        const cl_slot *s = &m->slots[i];
-        if (s->tag == t)
-            return s;
-        if (!s->tag)
-            return NULL;
-    }
-}
 
 static inline const cl_slot *map_find(const cl_map *m, const char *k, size_t n)
 {
@@ -200,20 +147,6 @@ static cl_slot *map_put(cl_map *m, const char *k, size_t n)
  * per byte and no separate ASCII test. */
 static const char norm_ascii256[256] = {NA64(0), NA64(64)};
 
-/* Bit 7 of each byte of x that is not an ASCII letter or digit (bytes >= 0x80 included):
- * range tests on the low seven bits, no carry crosses bytes. *lower: x with 'A'..'Z'
- * lowercased (the other bytes as they are); *digit: bit 7 of each ASCII digit. */
-static inline uint64_t swar_word_stop(uint64_t x, uint64_t *lower, uint64_t *digit)
-{
-    const uint64_t hb = 0x8080808080808080ull, x7 = x & 0x7F7F7F7F7F7F7F7Full;
-    uint64_t dg = (x7 + 0x5050505050505050ull) & ~(x7 + 0x4646464646464646ull);
-    uint64_t y = x7 | 0x2020202020202020ull;
-    uint64_t lt = (y + 0x1F1F1F1F1F1F1F1Full) & ~(y + 0x0505050505050505ull);
-    uint64_t up = ((x7 + 0x3F3F3F3F3F3F3F3Full) ^ (x7 + 0x2525252525252525ull)) & hb;
-    *lower = x | (up >> 2);
-    *digit = dg & hb;
-    return (~(dg | lt) | x) & hb;
-}
 
 bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_norm *out)
 {
@@ -660,39 +593,13 @@ uint32_t cl_lex_stopmask_h(const cl_lex *lx, uint64_t h, size_t n)
     return s ? s->val : 0;
 }
 
+
 size_t cl_lex_ascii_word(const cl_lex *lx, const char *st, const char *end, uint32_t *mask)
 {
-    if (end - st <= 16)
-        return 0;
-    uint64_t x, lo, dg, a, b = 0;
-    memcpy(&x, st, 8);
-    uint64_t stop = swar_word_stop(x, &lo, &dg);
-    size_t n;
-    if (stop) {
-        n = (size_t)__builtin_ctzll(stop) >> 3;
-        a = lo & ((1ull << (8 * n)) - 1);
-    } else {
-        a = lo;
-        memcpy(&x, st + 8, 8);
-        stop = swar_word_stop(x, &lo, &dg);
-        if (!stop)
-            return 0; /* 16 bytes or more */
-        size_t r = (size_t)__builtin_ctzll(stop) >> 3;
-        b = lo & ((1ull << (8 * r)) - 1);
-        n = 8 + r;
-    }
-    /* The byte after the run (n < 16 < end - st, so it and the next exist): not a
-     * joiner, or a joiner before an ASCII byte that is no letter or digit. */
-    unsigned char e = (unsigned char)st[n], e1 = (unsigned char)st[n + 1];
-    if (e >= 0x80)
-        return 0;
-    if ((e == '\'' || e == '-' || e == '.' || e == '_') &&
-        (e1 >= 0x80 || (((e1 | 32) >= 'a' && (e1 | 32) <= 'z') || (e1 >= '0' && e1 <= '9'))))
-        return 0;
-    const cl_slot *s = n <= cl_lex_stop_maxlen(lx) ? map_find_h(&lx->words, cl_mix(a, b, n)) : NULL;
-    *mask = s ? s->val : 0;
-    return n;
+    return cl_ascii_word(&lx->words, cl_lex_stop_maxlen(lx), st, end, mask);
 }
+
+const cl_map *cl_lex_words(const cl_lex *lx) { return &lx->words; }
 
 uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
 {

@@ -120,6 +120,7 @@ typedef struct cl_wordctx {
     size_t stoplim;       /* cl_lex_stop_maxlen */
     const char *counted;  /* where count_words started on the line (NULL: it did not) */
     uint32_t high;        /* bytes >= 0x80 count_words saw */
+    const cl_map *words;  /* cl_lex_words: the sample's short ASCII words probe it inline */
 } cl_wordctx;
 
 /* Called once per word w[0..n): forced inline, since at -O2 gcc stopped inlining it once
@@ -341,7 +342,7 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
             size_t wl;
             /* Most sampled words: a short ASCII word found and looked up in registers
              * (on_word's counts for an ASCII first byte, then its lookup). */
-            if (!c->ws && !c->nnw && (wl = cl_lex_ascii_word(c->lx, st, end, &mask))) {
+            if (!c->ws && !c->nnw && (wl = cl_ascii_word(c->words, c->stoplim, st, end, &mask))) {
                 cl_line *l = c->l;
                 l->nwords++;
                 l->ncap += cp >= 'A' && cp <= 'Z';
@@ -747,7 +748,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         lang = NULL;
     int li = cl_lex_lang_index(lx, lang);
     cl_wordctx wc = {lx, cl_lex_cptab(lx), NULL, NULL, 0, NULL, NULL, NULL, 0, 0,
-                     cl_lex_stop_maxlen(lx), NULL, 0};
+                     cl_lex_stop_maxlen(lx), NULL, 0, cl_lex_words(lx)};
     uint16_t *counts = NULL;
     if (lang && li < 0)
         wc.ws = tm_stopwords(lang);
