@@ -500,6 +500,8 @@ typedef struct qctx {
     const char *gap; /* end of the previous word in the current line */
     uint64_t punct_tokens, letters, upper, digits;
     bool oom;
+    tm_arena *arena; /* the document's: the segmentation memo below */
+    struct segmemo *seg;
 } qctx;
 
 /* Counts runs of non-blank bytes between words: the punctuation and symbol tokens that
@@ -1157,6 +1159,116 @@ static inline bool nospace_char(int32_t cp)
                                          : tm_is_nospace_script(cp));
 }
 
+/* ---- ICU's segmentation of a run of a no-space script, remembered per document: it
+ * depends on the run's bytes alone (ubrk_setText starts afresh), and ICU's dictionary
+ * engines cost about 500 instructions per byte, so a run seen again in the same document
+ * (menus, headings, repeated phrases: 13 % of the no-space bytes of the bench corpus)
+ * replays the pieces found the first time. Per document only: a memo across documents
+ * would also skip the work on the bench's repeated copies of the corpus. */
+typedef struct segrun {
+    uint64_t key;   /* XXH3 of the run, 0 for an empty slot */
+    const char *s;  /* the run's first occurrence (the text outlives the memo) */
+    uint32_t n;     /* its length in bytes */
+    uint32_t w0, nw; /* its pieces: po/pl[w0 .. w0 + nw) */
+} segrun;
+
+typedef struct segmemo {
+    segrun *slot;
+    size_t cap, used; /* cap: power of two, used <= cap / 2 */
+    uint32_t *po, *pl; /* offset in the run and length of each piece */
+    size_t np, capp;
+} segmemo;
+
+typedef struct segrec {
+    qctx *c;
+    const char *base;
+    bool ok;
+} segrec;
+
+/* tm_segment_nospace's callback on a run's first occurrence: notes the piece, then
+ * records it as tm_words's callback does. */
+static void on_piece(void *vr, const char *w, size_t n)
+{
+    segrec *r = vr;
+    segmemo *m = r->c->seg;
+    if (r->ok && m->np == m->capp) {
+        size_t cap = m->capp ? m->capp * 2 : 256;
+        uint32_t *po = tm_arena_alloc(r->c->arena, cap * sizeof *po);
+        uint32_t *pl = po ? tm_arena_alloc(r->c->arena, cap * sizeof *pl) : NULL;
+        if (pl) {
+            if (m->np) {
+                memcpy(po, m->po, m->np * sizeof *po);
+                memcpy(pl, m->pl, m->np * sizeof *pl);
+            }
+            m->po = po;
+            m->pl = pl;
+            m->capp = cap;
+        } else
+            r->ok = false;
+    }
+    if (r->ok) {
+        m->po[m->np] = (uint32_t)(w - r->base);
+        m->pl[m->np++] = (uint32_t)n;
+    }
+    on_word(r->c, w, n);
+}
+
+/* Doubles the memo's table (or makes its first one); false on allocation failure. */
+static bool segmemo_grow(qctx *c)
+{
+    segmemo *m = c->seg;
+    if (!m) {
+        m = c->seg = tm_arena_alloc(c->arena, sizeof *m);
+        if (!m)
+            return false;
+        memset(m, 0, sizeof *m);
+    }
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    segrun *ns = tm_arena_alloc(c->arena, cap * sizeof *ns);
+    if (!ns)
+        return false;
+    memset(ns, 0, cap * sizeof *ns);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slot[i].key) {
+            size_t j = (size_t)m->slot[i].key & (cap - 1);
+            while (ns[j].key)
+                j = (j + 1) & (cap - 1);
+            ns[j] = m->slot[i];
+        }
+    m->slot = ns;
+    m->cap = cap;
+    return true;
+}
+
+/* tm_segment_nospace(s, n, on_word, c), through the memo. */
+static void segment_run(qctx *c, const char *s, size_t n)
+{
+    segmemo *m = c->seg;
+    if (n > UINT32_MAX || ((!m || m->used * 2 >= m->cap) && !segmemo_grow(c))) {
+        tm_segment_nospace(s, n, on_word, c); /* no memo: the same words */
+        return;
+    }
+    m = c->seg;
+    uint64_t key = XXH3_64bits(s, n);
+    key += !key;
+    size_t i = (size_t)key & (m->cap - 1);
+    for (; m->slot[i].key; i = (i + 1) & (m->cap - 1)) {
+        const segrun *r = &m->slot[i];
+        if (r->key == key && r->n == n && !memcmp(r->s, s, n)) {
+            for (uint32_t k = r->w0; k < r->w0 + r->nw; k++)
+                on_word(c, s + m->po[k], m->pl[k]);
+            return;
+        }
+    }
+    segrec rec = {c, s, true};
+    size_t w0 = m->np;
+    tm_segment_nospace(s, n, on_piece, &rec);
+    if (rec.ok && m->np <= UINT32_MAX) {
+        m->slot[i] = (segrun){key, s, (uint32_t)n, (uint32_t)w0, (uint32_t)(m->np - w0)};
+        m->used++;
+    }
+}
+
 /* tm_words(ls, L, on_word, c), the same words in the same order (test_quality_paths
  * compares it with tm_words on every document of three corpora), for the lines with a
  * no-space script: characters decoded and classified here (char_at, char_class), runs
@@ -1173,7 +1285,7 @@ static void line_words(qctx *c, const char *ls, size_t L)
         if (nospace_char(cp)) {
             while (i < L && nospace_char(char_at(s, i, L, &len)))
                 i += len;
-            tm_segment_nospace(ls + st, i - st, on_word, c);
+            segment_run(c, ls + st, i - st);
             continue;
         }
         if (!(char_class(cp) & K_ALNUM))
@@ -1694,6 +1806,7 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
     qctx c;
     memset(&c, 0, sizeof c);
     c.o = o;
+    c.arena = arena;
     qscratch *x = scratch_get();
     if (!x)
         return TAMIS_ERR_NOMEM;

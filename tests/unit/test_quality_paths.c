@@ -238,6 +238,52 @@ TEST(test_multilingual_crawl)
     CHECK_EQ_INT(compare_jsonl("data/dclm-quality-labels/majority_data.jsonl"), 374);
 }
 
+/* Runs of a no-space script repeated in one document take the pieces ICU found the first
+ * time (segment_run's memo): the same words as tm_words, which segments every run, for
+ * runs seen again, for runs that are a prefix of another, and past the memo's first
+ * table (64 slots). */
+TEST(test_repeated_nospace_runs)
+{
+    static const char *const runs[] = {
+        "\xE6\x88\x91\xE4\xBB\xAC\xE7\x9A\x84\xE6\x9C\x8D\xE5\x8A\xA1", /* 我们的服务 */
+        "\xE6\x88\x91\xE4\xBB\xAC", /* 我们, its prefix */
+        "\xE0\xB8\xA0\xE0\xB8\xB2\xE0\xB8\xA9\xE0\xB8\xB2\xE0\xB9\x84\xE0\xB8\x97\xE0\xB8\xA2", /* ภาษาไทย */
+        "\xE3\x81\x93\xE3\x82\x8C\xE3\x81\xAF\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", /* これは日本語 */
+    };
+    tm_buf t;
+    tm_buf_init(&t);
+    for (int k = 0; k < 300; k++) {
+        char num[32];
+        snprintf(num, sizeof num, " x%d ", k % 97); /* distinct ASCII between the runs */
+        tm_buf_puts(&t, runs[k % 4]);
+        tm_buf_puts(&t, num);
+        if (k % 2 == 0) { /* a distinct run each time, k in Han numerals: 150 runs, more
+                           * than the memo's first table holds */
+            static const char *const han[] = {
+                "\xE3\x80\x87", "\xE4\xB8\x80", "\xE4\xBA\x8C", "\xE4\xB8\x89",
+                "\xE5\x9B\x9B", "\xE4\xBA\x94", "\xE5\x85\xAD", "\xE4\xB8\x83",
+                "\xE5\x85\xAB", "\xE4\xB9\x9D"}; /* 〇一二三四五六七八九 */
+            tm_buf_puts(&t, runs[(k / 2) % 4]);
+            for (int v = k; v; v /= 10)
+                tm_buf_puts(&t, han[v % 10]);
+        }
+        tm_buf_puts(&t, k % 9 == 0 ? "\xE3\x80\x82\n" : "\xE3\x80\x82 ");
+    }
+    compare(t.data, t.len, "repeated runs");
+    tm_quality_opts o;
+    tm_quality_opts_init(&o);
+    tm_quality q, once;
+    CHECK_EQ_INT(tm_quality_compute(t.data, t.len, &o, &arena, false, &q), TAMIS_OK);
+    /* the same run in a document of its own has the same pieces */
+    const char *one = runs[0];
+    CHECK_EQ_INT(tm_quality_compute(one, strlen(one), &o, &arena, false, &once), TAMIS_OK);
+    /* 我们 的 服务; the document: 300 ASCII words and the pieces of its runs */
+    CHECK_EQ_INT((long long)once.v[TM_QS_WORD_COUNT], 3);
+    CHECK_EQ_INT((long long)q.v[TM_QS_WORD_COUNT], 1643);
+    tm_arena_reset(&arena);
+    tm_buf_free(&t);
+}
+
 int main(void)
 {
     tm_arena_init(&arena);
@@ -246,6 +292,7 @@ int main(void)
     RUN(test_long_tokens);
     RUN(test_real_documents);
     RUN(test_multilingual_crawl);
+    RUN(test_repeated_nospace_runs);
     tm_arena_free(&arena);
     printf("%d documents compared\n", docs_checked);
     TEST_MAIN_END();
