@@ -704,13 +704,26 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
             if (pos + ph->len > n)
                 continue;
             if (ph->len >= 4) {
-                uint32_t x;
+                /* The first four or eight bytes and the last four: up to 12 bytes they
+                 * cover the phrase, so most need no memcmp call (callgrind). */
+                uint32_t x, y;
                 memcpy(&x, s + pos + ph->len - 4, 4);
                 if (x != ph->suf)
                     continue;
-            }
-            if (memcmp(s + pos, ph->s, ph->len) != 0)
+                if (ph->len <= 8) {
+                    memcpy(&y, s + pos, 4);
+                    if (y != ph->pre)
+                        continue;
+                } else {
+                    uint64_t a, b;
+                    memcpy(&a, s + pos, 8);
+                    memcpy(&b, ph->s, 8);
+                    if (a != b || (ph->len > 12 && memcmp(s + pos + 8, ph->s + 8, ph->len - 12) != 0))
+                        continue;
+                }
+            } else if (memcmp(s + pos, ph->s, ph->len) != 0) {
                 continue;
+            }
             if (pos + ph->len < n && s[pos + ph->len] != ' ')
                 continue;
             int c = ph->cls;
