@@ -117,10 +117,9 @@ static inline uint64_t cl_mix(uint64_t a, uint64_t b, size_t n)
     return h ^ (h >> 32);
 }
 
+/* No test of an empty map: its filter has no bit set, so the slots are never read. */
 static inline const cl_slot *map_find_h(const cl_map *m, uint64_t h)
 {
-    if (!m->cap)
-        return NULL;
     uint32_t b = bloom_bit(h);
     if (!(m->bloom[b >> 6] >> (b & 63) & 1))
         return NULL;
