@@ -1665,7 +1665,9 @@ static bool repetition(const qctx *c, qscratch *x, const uint64_t *prefix,
         size_t last = W - n + 1; /* number of n-grams */
         while (nc && cand[nc - 1] >= last)
             nc--;
-        if (n == 2 ? !qmap_reset(&count, nc) : (qmap_clear(&count), false))
+        /* sized for this round's candidates: they shrink from one n to the next, and a
+         * table of the first round's size spreads the few keys over more cache lines */
+        if (!qmap_reset(&count, nc))
             goto out;
         uint32_t best = 0, first = 0;
         /* extend the hashes first, so that the counting loop can prefetch its slots: a
