@@ -38,13 +38,13 @@ const char *cl_lex_lang_code(const cl_lex *lx, int idx);
 uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n);
 
 /* One word of a normalised line: bytes [off, off + len) of the normalised string, made
- * from bytes [ostart, oend) of the original line, its cl_lex hash (the key of the phrase
- * and stop-word map), and what one lookup there gave (after cl_lex_load): the stop-word
- * language mask (as cl_lex_stopmask_h before its length test) and the first phrase that
- * starts with the word (-1: none). */
+ * from bytes [ostart, oend) of the original line, and what one lookup of its cl_lex hash
+ * in the phrase and stop-word map gave (after cl_lex_load): the stop-word language mask
+ * (cl_lex_stopmask when the word is at most cl_lex_stop_maxlen bytes long) and the first
+ * phrase that starts with the word (-1: none). The hash itself is not kept: nothing read
+ * it after the lookup, and 24-byte records take one store less per word. */
 typedef struct cl_nword {
     uint32_t off, len, ostart, oend;
-    uint64_t h;
     uint32_t stop;
     int32_t head;
 } cl_nword;
@@ -72,9 +72,6 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
                        cl_norm *out);
 /* Byte offset in the original line line[0..n) of normalised byte k (k == nl->n: n). */
 size_t cl_norm_orig(const cl_lex *lx, const cl_norm *nl, const char *line, size_t n, size_t k);
-/* Language mask of a stop word given its hash (cl_nword.h) and its byte length in the
- * original text: the same as cl_lex_stopmask for a word made only of letters and digits. */
-uint32_t cl_lex_stopmask_h(const cl_lex *lx, uint64_t h, size_t n);
 /* ---- the word map (stop words and phrase first words) and its inline probe, here so
  * that the long lines' sample (tm_clean_stage.c) looks its short ASCII words up without
  * a call (the call and the registers it saved were ~20 instructions per sampled word). */
@@ -192,8 +189,8 @@ static inline size_t cl_ascii_word(const cl_map *words, size_t stoplim, const ch
  * same on the map of cl_lex_words with stoplim cl_lex_stop_maxlen. */
 size_t cl_lex_ascii_word(const cl_lex *lx, const char *st, const char *end, uint32_t *mask);
 const cl_map *cl_lex_words(const cl_lex *lx);
-/* Longest byte length (in the original text) a stop word can have: cl_lex_stopmask_h is
- * 0 above it, else cl_nword.stop. */
+/* Longest byte length (in the original text) a stop word can have: cl_lex_stopmask is 0
+ * above it, else, for a word of letters and digits only, cl_nword.stop. */
 size_t cl_lex_stop_maxlen(const cl_lex *lx);
 
 /* Phrase hits of one normalised line. */

@@ -169,7 +169,6 @@ static inline void put_word(const cl_lex *lx, cl_nword *w, size_t *nw, size_t ws
     x->len = (uint32_t)(k - ws);
     x->ostart = (uint32_t)ostart;
     x->oend = (uint32_t)oend;
-    x->h = h;
     const cl_slot *sl = lx->ready ? map_find_h(&lx->words, h) : NULL;
     x->stop = sl ? sl->val : 0;
     x->head = sl ? (int32_t)sl->head - 1 : -1;
@@ -583,14 +582,6 @@ const char *cl_lex_lang_code(const cl_lex *lx, int idx)
 size_t cl_lex_stop_maxlen(const cl_lex *lx)
 {
     return lx->stop_maxlen + 8 < 40 ? lx->stop_maxlen + 8 : 40;
-}
-
-uint32_t cl_lex_stopmask_h(const cl_lex *lx, uint64_t h, size_t n)
-{
-    if (n == 0 || n > cl_lex_stop_maxlen(lx))
-        return 0;
-    const cl_slot *s = map_find_h(&lx->words, h);
-    return s ? s->val : 0;
 }
 
 

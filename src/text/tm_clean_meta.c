@@ -11,7 +11,6 @@ typedef struct cl_tok {
     const char *s;
     size_t n;
     size_t off; /* in the normalised line */
-    uint64_t h;   /* its cl_lex hash, from the normaliser */
     int32_t head; /* the first phrase it starts (the normaliser's lookup), -1: none */
 } cl_tok;
 
@@ -23,7 +22,6 @@ static size_t tokens(const cl_norm *nl, cl_tok *t, size_t max)
         t[k].s = nl->s + nl->w[k].off;
         t[k].n = nl->w[k].len;
         t[k].off = nl->w[k].off;
-        t[k].h = nl->w[k].h;
         t[k].head = nl->w[k].head;
     }
     return k;
