@@ -187,6 +187,26 @@ TEST(explain_lists_every_line)
     tamis_stage_free(s);
 }
 
+/* A line that occurs twice in a document is dropped both times; two lines of the same
+ * length that share their first and last eight bytes (the repeat table's key) but differ
+ * inside are both kept. */
+TEST(repeated_lines_compared_whole)
+{
+    tamis_stage *s = new_clean(NULL, NULL);
+    char p2x[] = P2;
+    p2x[40] = p2x[40] == 'x' ? 'y' : 'x';
+    char text[2048];
+    int k = snprintf(text, sizeof text, "%s\n%s\n%s\n%s\n%s\n", P1, P2, p2x, P3, P1);
+    tamis_doc *d = run(s, text, (size_t)k);
+    const char *t = tamis_doc_text(d, NULL);
+    CHECK_EQ_INT(removed(d, "repeated"), 2);
+    CHECK(strstr(t, P2) != NULL);
+    CHECK(strstr(t, p2x) != NULL);
+    CHECK(strstr(t, P1) == NULL);
+    tamis_doc_free(d);
+    tamis_stage_free(s);
+}
+
 /* The line ceiling counts newlines: max_lines - 1 of them pass, max_lines drop the
  * document. More lines than the first guess of the line array (one per 64 bytes) are
  * all judged, with the blank line between two of them kept in the output. */
@@ -413,6 +433,7 @@ int main(void)
     RUN(empty_and_boilerplate_only);
     RUN(invalid_utf8_and_huge_line);
     RUN(explain_lists_every_line);
+    RUN(repeated_lines_compared_whole);
     RUN(line_ceiling_and_many_short_lines);
     RUN(digit_share_boundary);
     RUN(link_lists_are_navigation);
