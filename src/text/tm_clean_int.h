@@ -104,13 +104,16 @@ typedef struct cl_map {
     uint64_t bloom[CL_BLOOM_WORDS];
 } cl_map;
 
-/* The mix of the inline hash, from the key's two zero-padded words. */
+/* The mix of the inline hash, from the key's two zero-padded words: two multiplies and a
+ * fold of the high half into the low one (the slot index and the filter bit come from
+ * the low half, the tag is the high half). For keys of one length and second word it is
+ * a bijection of the first word (odd multiplier, then an invertible fold), so short keys
+ * never share a full hash. A third multiply and shift cost ~2 M instructions per 4 MB
+ * (callgrind); the output did not change on the bench and stress corpora. */
 static inline uint64_t cl_mix(uint64_t a, uint64_t b, size_t n)
 {
     uint64_t h = (a ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
     h ^= (b + n) * 0x94D049BB133111EBull;
-    h ^= h >> 31;
-    h *= 0xD6E8FEB86659FD93ull;
     return h ^ (h >> 32);
 }
 
