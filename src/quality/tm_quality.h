@@ -155,8 +155,9 @@ typedef struct tm_quality {
 } tm_quality;
 
 /* Computes every signal of text[0..n) (UTF-8; invalid bytes count as one U+FFFD each).
- * Scratch memory is malloc'ed and freed before returning; with want_lines, c4_verdict is
- * allocated in arena. Thread-safe. TAMIS_ERR_NOMEM on allocation failure. */
+ * Scratch memory is kept per thread, from one call to the next; the memo of ICU's pieces
+ * of no-space runs and, with want_lines, c4_verdict are allocated in arena. Thread-safe.
+ * TAMIS_ERR_NOMEM on allocation failure. */
 tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opts *opts,
                                 tm_arena *arena, bool want_lines, tm_quality *out);
 
