@@ -774,11 +774,8 @@ size_t cl_lex_prefix(const cl_lex *lx, cl_lexclass c, const cl_norm *nl, bool *b
     if (!n)
         return 0;
     bool rel = c == LX_RELATED;
-    if (rel) {
-        unsigned key = (unsigned char)s[0] | (unsigned)(n > 1 ? (unsigned char)s[1] : 0) << 8;
-        if (!(lx->related2[key >> 6] >> (key & 63) & 1))
-            return 0;
-    }
+    if (rel && !cl_related_possible(lx->related2, nl))
+        return 0;
     for (int32_t i = rel ? lx->related_by_byte[(unsigned char)s[0]] : lx->class_head[c]; i >= 0;
          i = rel ? lx->ph[i].next_by_byte : lx->ph[i].next_in_class) {
         const cl_phrase *ph = &lx->ph[i];
@@ -799,6 +796,8 @@ size_t cl_lex_prefix(const cl_lex *lx, cl_lexclass c, const cl_norm *nl, bool *b
     }
     return best;
 }
+
+const uint64_t *cl_lex_related2(const cl_lex *lx) { return lx->related2; }
 
 int cl_lex_month(const cl_lex *lx, int32_t head, size_t n)
 {

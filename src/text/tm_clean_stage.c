@@ -772,6 +772,7 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
         return TAMIS_ERR_NOMEM;
 
     bool have_read = false, have_date = false, have_mod = false, have_byline = false;
+    const uint64_t *related2 = cl_lex_related2(lx);
     for (size_t i = 0; i < n; i++) {
         cl_line *l = &L[i];
         const char *s = text + l->off;
@@ -844,7 +845,8 @@ static tamis_status classify(const clean_state *st, tamis_doc *doc, const char *
                 continue;
             }
             bool glued_ok;
-            size_t rp = cl_lex_prefix(lx, LX_RELATED, &nl, &glued_ok);
+            size_t rp = cl_related_possible(related2, &nl)
+                            ? cl_lex_prefix(lx, LX_RELATED, &nl, &glued_ok) : 0;
             if (rp && l->nwords <= 40) {
                 /* The rest after the label is the related article's title; a label glued
                  * to it ("read alsoWashington") is recognised by the lexicon prefix. */
