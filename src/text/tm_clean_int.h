@@ -203,7 +203,6 @@ typedef struct cl_hits {
     uint32_t covered[LX__COUNT]; /* bytes (spaces excluded) covered by phrases of a class */
     int16_t first[LX__COUNT];    /* word index of the first hit of each class, -1: none */
     uint32_t end0[LX__COUNT];    /* for a hit at word 0: normalised byte end of the phrase */
-    int value[LX__COUNT];        /* value of the first hit (month number) */
 } cl_hits;
 void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h);
 /* Length (normalised bytes) of the longest phrase of class c that is a prefix of the

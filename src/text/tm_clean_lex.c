@@ -721,7 +721,6 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
             any = true;
             if (h->first[c] < 0) {
                 h->first[c] = (int16_t)(wi > 32767 ? 32767 : wi);
-                h->value[c] = ph->value;
                 if (wi == 0)
                     h->end0[c] = ph->len;
             } else if (wi == 0 && ph->len > h->end0[c]) {
@@ -750,7 +749,6 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
             any = true;
             if (h->first[c] < 0) {
                 h->first[c] = 0;
-                h->value[c] = ph->value;
                 if (q == 0)
                     h->end0[c] = ph->len;
             }
