@@ -55,6 +55,7 @@ typedef struct cl_norm {
     char *s;
     size_t n;
     bool nospace; /* holds a character of a script written without spaces */
+    bool heads;   /* a word starts a phrase (cl_nword.head >= 0) */
     cl_nword *w;
     size_t nw;
     /* Counts of the original line, what the stage's character statistics give: code

@@ -161,8 +161,8 @@ bool cl_normalize(const cl_lex *lx, tm_arena *a, const char *line, size_t n, cl_
 /* Ends the word at normalised bytes [ws, k) made from line bytes [ostart, oend) with
  * hash h, and looks it up once for the scan and the stop-word count (not while the maps
  * are being built). */
-static inline void put_word(const cl_lex *lx, cl_nword *w, size_t *nw, size_t ws, size_t k,
-                            size_t ostart, size_t oend, uint64_t h)
+static inline void put_word(const cl_lex *lx, cl_nword *w, size_t *nw, uint32_t *heads,
+                            size_t ws, size_t k, size_t ostart, size_t oend, uint64_t h)
 {
     cl_nword *x = &w[(*nw)++];
     x->off = (uint32_t)ws;
@@ -172,12 +172,13 @@ static inline void put_word(const cl_lex *lx, cl_nword *w, size_t *nw, size_t ws
     const cl_slot *sl = lx->ready ? map_find_h(&lx->words, h) : NULL;
     x->stop = sl ? sl->val : 0;
     x->head = sl ? (int32_t)sl->head - 1 : -1;
+    *heads |= (uint32_t)(x->head + 1);
 }
 
-static inline void end_word(const cl_lex *lx, cl_nword *w, size_t *nw, const char *s,
-                            size_t ws, size_t k, size_t ostart, size_t oend)
+static inline void end_word(const cl_lex *lx, cl_nword *w, size_t *nw, uint32_t *heads,
+                            const char *s, size_t ws, size_t k, size_t ostart, size_t oend)
 {
-    put_word(lx, w, nw, ws, k, ostart, oend, cl_hash(s + ws, k - ws));
+    put_word(lx, w, nw, heads, ws, k, ostart, oend, cl_hash(s + ws, k - ws));
 }
 
 void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line, size_t n,
@@ -187,6 +188,7 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
     size_t k = 0, nw = 0, ws = 0, ostart = 0;
     /* The line's character counts on the way (the stage needs them for every line). */
     uint32_t digits = 0, letters = 0, high = 0, hichars = 0, alnum = 0;
+    uint32_t heads = 0; /* non-zero when a word starts a phrase */
     bool inword = false; /* a space is written only after a word: no leading or double one */
     out->nospace = false;
     const char *p = line, *end = line + n;
@@ -197,7 +199,7 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
             if (!norm_ascii256[c]) {
                 p++;
                 if (inword) {
-                    end_word(lx, w, &nw, s, ws, k, ostart, (size_t)(st - line));
+                    end_word(lx, w, &nw, &heads, s, ws, k, ostart, (size_t)(st - line));
                     s[k++] = ' ';
                     inword = false;
                 }
@@ -250,7 +252,7 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
                 p += r;
                 if (chunk == 2 || ((x >> (8 * r)) & 0x80))
                     break;
-                put_word(lx, w, &nw, ws, k, ostart, (size_t)(p - line),
+                put_word(lx, w, &nw, &heads, ws, k, ostart, (size_t)(p - line),
                          chunk == 0 ? cl_mix(lo & m, 0, r) : cl_mix(first, lo & m, 8 + r));
                 s[k++] = ' ';
                 inword = false;
@@ -276,13 +278,13 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
             }
             k += cl_utf8_put(s + k, cl_tolower(ct, cp));
         } else if (inword) {
-            end_word(lx, w, &nw, s, ws, k, ostart, (size_t)(st - line));
+            end_word(lx, w, &nw, &heads, s, ws, k, ostart, (size_t)(st - line));
             s[k++] = ' ';
             inword = false;
         }
     }
     if (inword)
-        end_word(lx, w, &nw, s, ws, k, ostart, n);
+        end_word(lx, w, &nw, &heads, s, ws, k, ostart, n);
     else if (k)
         k--; /* the space after the last word */
     s[k] = '\0';
@@ -294,6 +296,7 @@ void cl_normalize_into(const cl_lex *lx, char *s, cl_nword *w, const char *line,
     out->digits = digits;
     out->letters = letters + alnum - digits;
     out->ascii = high == 0;
+    out->heads = heads != 0;
 }
 
 size_t cl_norm_orig(const cl_lex *lx, const cl_norm *nl, const char *line, size_t n, size_t k)
@@ -685,6 +688,8 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
      * rest. Each word's phrase chain comes from the normaliser's lookup. */
     h->words = (uint32_t)nl->nw;
     h->bytes = nl->nw ? (uint32_t)(n - (nl->nw - 1)) : 0;
+    if (!nl->heads && !nl->nospace)
+        return; /* no word starts a phrase: the word loop is skipped (callgrind: -0.5 M) */
     for (uint32_t wi = 0; wi < nl->nw; wi++) {
         const cl_nword *w = &nl->w[wi];
         if (w->head < 0)
