@@ -411,19 +411,17 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
 
 /* True when line bytes [a, b) between two normalised words are one joiner (' - . _ · ’):
  * line_words joins the words around it into one. */
+static const bool ascii_joiner[256] = {['\''] = 1, ['-'] = 1, ['.'] = 1, ['_'] = 1};
 static inline bool is_joiner_gap(const char *s, uint32_t a, uint32_t b)
 {
+    /* Nearly every gap is one byte (a space): tested first, through a table (a switch
+     * and four compares were ~2 M instructions per 4 MB, callgrind). */
     const unsigned char *u = (const unsigned char *)s + a;
-    switch (b - a) {
-    case 1:
-        return u[0] == '\'' || u[0] == '-' || u[0] == '.' || u[0] == '_';
-    case 2:
+    if (b - a == 1)
+        return ascii_joiner[u[0]];
+    if (b - a == 2)
         return u[0] == 0xC2 && u[1] == 0xB7;
-    case 3:
-        return u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0x99;
-    default:
-        return false;
-    }
+    return b - a == 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0x99;
 }
 
 /* line_words' result from the normalised line, for a line without characters of scripts
