@@ -354,6 +354,8 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
                     count_words(c, p, end, true);
                     return;
                 }
+                p++; /* the ASCII byte that ended the word: no letter or digit, and no
+                      * joiner of a word (cl_ascii_word's tests) */
                 continue;
             }
         } else {
