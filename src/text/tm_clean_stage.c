@@ -331,6 +331,8 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
         count_words(c, p, end, false);
         return;
     }
+    /* Words, capitals and lookups of the short ASCII words, in registers until the end. */
+    uint32_t fwords = 0, fcap = 0;
     while (p < end) {
         const char *st = p;
         int32_t cp;
@@ -343,16 +345,14 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
             /* Most sampled words: a short ASCII word found and looked up in registers
              * (on_word's counts for an ASCII first byte, then its lookup). */
             if (!c->ws && !c->nnw && (wl = cl_ascii_word(c->words, c->stoplim, st, end, &mask))) {
-                cl_line *l = c->l;
-                l->nwords++;
-                l->ncap += cp >= 'A' && cp <= 'Z';
+                fwords++;
+                fcap += cp >= 'A' && cp <= 'Z';
                 c->look--;
-                l->nlook++;
                 add_stopmask(c, mask);
                 p = st + wl;
                 if (!c->look) {
                     count_words(c, p, end, true);
-                    return;
+                    break;
                 }
                 p++; /* the ASCII byte that ended the word: no letter or digit, and no
                       * joiner of a word (cl_ascii_word's tests) */
@@ -406,9 +406,12 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
         p = we;
         if (!c->look) {
             count_words(c, p, end, true);
-            return;
+            break;
         }
     }
+    c->l->nwords += fwords;
+    c->l->ncap += fcap;
+    c->l->nlook += fwords;
 }
 
 /* True when line bytes [a, b) between two normalised words are one joiner (' - . _ · ’):
