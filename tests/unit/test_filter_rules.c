@@ -176,6 +176,30 @@ TEST(test_every_failing_rule_reported)
     tamis_stage_free(s);
 }
 
+/* The drop reasons' text: the value and its threshold as "%.6g" writes them, also when a
+ * threshold changes between documents (thresholds come from a per-thread memo). */
+TEST(test_reason_text)
+{
+    static const struct {
+        const char *thr, *reason;
+    } cases[] = {
+        {"0.0123456789", "fineweb_char_dup_ratio: 0.666667 >= 0.0123457"},
+        {"2e-7", "fineweb_char_dup_ratio: 0.666667 >= 2e-07"},
+        {"0.1", "fineweb_char_dup_ratio: 0.666667 >= 0.1"},
+        {"0.0123456789", "fineweb_char_dup_ratio: 0.666667 >= 0.0123457"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        tamis_stage *s = stage_with("fineweb_char_dup_ratio", cases[k].thr, NULL, NULL);
+        tamis_doc *d = run(s, "Buy now\nBuy now\nBuy now", NULL, NULL);
+        CHECK_EQ_INT(tamis_doc_reason_count(d), 12);
+        CHECK_EQ_STR(tamis_doc_reason(d, 6), "gopher_max_top_4gram: 1.30435 > 0.16");
+        CHECK_EQ_STR(tamis_doc_reason(d, 10), cases[k].reason);
+        CHECK_EQ_STR(tamis_doc_reason(d, 11), "fineweb_new_line_ratio: 0.333333 > 0.3");
+        tamis_doc_free(d);
+        tamis_stage_free(s);
+    }
+}
+
 TEST(test_c4_document_rules)
 {
     tamis_stage *s = stage_with(NULL, NULL, NULL, NULL);
@@ -315,6 +339,7 @@ int main(void)
 {
     RUN(test_each_rule_flips_at_threshold);
     RUN(test_every_failing_rule_reported);
+    RUN(test_reason_text);
     RUN(test_c4_document_rules);
     RUN(test_c4_remove_lines);
     RUN(test_language_filter);
