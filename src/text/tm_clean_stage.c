@@ -1226,10 +1226,18 @@ static size_t find_anchor(const char *text, const cl_line *L, size_t n)
                 cut[nc++] = (size_t)(q - fs);
     }
     int f0[16];
-    for (int c = 0; c < nc; c++)
+    size_t cmin = cut[0], cmax = cut[0];
+    for (int c = 0; c < nc; c++) {
         f0[c] = first_alnum(fs, cut[c]);
+        cmin = TM_MIN(cmin, cut[c]);
+        cmax = TM_MAX(cmax, cut[c]);
+    }
     for (size_t i = 1; i < n; i++) {
         const cl_line *l = &L[i];
+        /* loose_len_ok grows with either length: a line it rejects against the longest
+         * and the shortest candidate (from either side) fits none (most body lines). */
+        if (l->len > cmax + cmax / 4 + 8 || cmin > l->len + l->len / 4 + 8)
+            continue;
         bool match = false;
         int fa = -2; /* not looked for yet: only for lines of a title's length */
         for (int c = 0; c < nc && !match; c++) {
