@@ -189,6 +189,9 @@ static const bool ascii_alnum[128] = {
 #define AN64(c) AN16(c), AN16((c) + 16), AN16((c) + 32), AN16((c) + 48)
 static const bool ascii_alnum256[256] = {AN64(0), AN64(64)};
 
+/* The ASCII joiners of a word (' - . _). */
+static const bool ascii_joiner[256] = {['\''] = 1, ['-'] = 1, ['.'] = 1, ['_'] = 1};
+
 static inline bool word_cp(const cl_cptab *t, int32_t cp)
 {
     return cp < 0x80 ? ascii_alnum[cp] : (cl_is_letter(t, cp) || cl_is_digit(t, cp));
@@ -273,7 +276,7 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
             digits += b >= '0' && b <= '9';
             letters += (b | 32) >= 'a' && (b | 32) <= 'z';
             w = ascii_alnum[b];
-            j = b == '\'' || b == '-' || b == '.' || b == '_';
+            j = ascii_joiner[b];
             if (w && !pw && !pjw) {
                 words++;
                 cap += b >= 'A' && b <= 'Z';
@@ -416,7 +419,6 @@ static void line_words(const char *s, size_t n, cl_wordctx *c)
 
 /* True when line bytes [a, b) between two normalised words are one joiner (' - . _ · ’):
  * line_words joins the words around it into one. */
-static const bool ascii_joiner[256] = {['\''] = 1, ['-'] = 1, ['.'] = 1, ['_'] = 1};
 static inline bool is_joiner_gap(const char *s, uint32_t a, uint32_t b)
 {
     /* Nearly every gap is one byte (a space): tested first, through a table (a switch
