@@ -761,7 +761,9 @@ void cl_lex_scan(const cl_lex *lx, const cl_norm *nl, cl_hits *h)
         }
         q += cl;
     }
-    for (int c = 0; any && c < LX__COUNT; c++)
+    /* Only substring hits can overlap: the word loop adds each word once per union (c and
+     * c + 8 share one), so its counts never exceed the line's bytes. */
+    for (int c = 0; any && nl->nospace && c < LX__COUNT; c++)
         if (h->covered[c] > h->bytes)
             h->covered[c] = h->bytes;
 }
