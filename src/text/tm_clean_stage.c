@@ -246,7 +246,8 @@ static void count_words(cl_wordctx *c, const char *p, const char *end, bool pw)
         uint64_t x;
         if (end - p >= 8 && (memcpy(&x, p, 8), !(x & SW_HB))) {
             uint64_t y = x | 0x2020202020202020ull;
-            uint64_t lt = SW_RANGE(y, 'a', 'z'), up = SW_RANGE(x, 'A', 'Z');
+            /* Uppercase: a letter with bit 5 clear (moved to bit 7 by the shift). */
+            uint64_t lt = SW_RANGE(y, 'a', 'z'), up = lt & ~(x << 2);
             uint64_t dg = SW_RANGE(x, '0', '9'), an = lt | dg;
             uint64_t jn = SW_RANGE(x, '-', '.') | SW_RANGE(x, '\'', '\'') | SW_RANGE(x, '_', '_');
             uint64_t prev = (an << 8) | (pw ? 0x80u : 0u);
