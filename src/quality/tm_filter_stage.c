@@ -3,8 +3,11 @@
  * filter, each threshold a parameter, with per-language overrides (docs/filters.md). */
 #include "tm_quality.h"
 
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 typedef struct filter_cfg {
@@ -352,27 +355,119 @@ static tamis_status write_signals(tamis_doc *doc, const double *v, bool have_sto
     return TAMIS_OK;
 }
 
-/* A threshold as "%.6g" formats it, from a small per-thread memo of recent values: a
- * rule's threshold is the same double for every document (a setting), while glibc's
- * %g conversion costs about 1 000 instructions; the memo halves the formatting of the
- * drop reasons (3 100 reasons on the bench corpus, two numbers each). The string stays
- * valid until the next call that lands in its slot: one use per reason. */
-static const char *thr6g(double t)
+/* "%.6g" of v, the same text as glibc's, into p (room for 32 bytes); returns its
+ * length. glibc's %g conversion costs about 1 000 instructions and the drop reasons
+ * print two numbers each (3 100 reasons on the bench corpus): values in [1e-4, 1e6)
+ * (word counts, ratios, thresholds) are rounded here to six digits, and snprintf does
+ * the rest and the near-ties. v * 10^k (k <= 9, an exact power) is below 1e6, so its
+ * one rounding error is below 2e-10: when the fraction is further than 1e-9 from one
+ * half, the nearest integer is the one the exact decimal expansion rounds to. */
+int tm_quality_fmt6g(char *p, double v)
 {
-    static _Thread_local struct {
-        uint64_t bits;
-        bool set;
-        char s[32]; /* "%.6g" of a double: at most 13 characters ("-1.23457e+308") */
-    } memo[8];
-    uint64_t b;
-    memcpy(&b, &t, sizeof b);
-    unsigned h = (unsigned)((b * 0x9E3779B97F4A7C15ull) >> 61);
-    if (!memo[h].set || memo[h].bits != b) {
-        snprintf(memo[h].s, sizeof memo[h].s, "%.6g", t);
-        memo[h].bits = b;
-        memo[h].set = true;
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    double a = v < 0 ? -v : v;
+    if (v == 0 && !signbit(v)) {
+        p[0] = '0';
+        p[1] = 0;
+        return 1;
     }
-    return memo[h].s;
+    /* double(1e-4) lies above 10^-4 (as do 1e-3 .. 1e-1): a >= it implies the exponent */
+    if (!(a >= 1e-4 && a < 1e6))
+        return snprintf(p, 32, "%.6g", v);
+    int e = 5; /* decimal exponent of a: 10^e <= a < 10^(e+1) */
+    while (e > -4 && a < (e >= 0 ? pow10[e] : 1.0 / pow10[-e]))
+        e--;
+    double s = a * pow10[5 - e], fl = floor(s), f = s - fl;
+    if (f > 0.5 - 1e-9 && f < 0.5 + 1e-9)
+        return snprintf(p, 32, "%.6g", v);
+    unsigned m = (unsigned)fl + (f > 0.5);
+    if (m < 100000 || m > 999999) /* rounded up to the next power, or e misjudged */
+        return snprintf(p, 32, "%.6g", v);
+    char d[6];
+    for (int i = 5; i >= 0; i--, m /= 10)
+        d[i] = (char)('0' + m % 10);
+    int n = 0, last = 5; /* last significant digit: %g drops trailing zeros */
+    while (last > 0 && last > e && d[last] == '0')
+        last--;
+    if (v < 0)
+        p[n++] = '-';
+    if (e < 0) {
+        p[n++] = '0';
+        p[n++] = '.';
+        for (int i = -1; i > e; i--)
+            p[n++] = '0';
+        for (int i = 0; i <= last; i++)
+            p[n++] = d[i];
+    } else {
+        for (int i = 0; i <= e; i++)
+            p[n++] = d[i];
+        if (last > e) {
+            p[n++] = '.';
+            for (int i = e + 1; i <= last; i++)
+                p[n++] = d[i];
+        }
+    }
+    p[n] = 0;
+    return n;
+}
+
+/* Decimal text of v into p (room for 21 bytes), as "%lld" writes it; returns its length. */
+static int fmt_ll(char *p, long long v)
+{
+    char t[20];
+    int n = 0, k = 0;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do
+        t[k++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        p[n++] = '-';
+    while (k)
+        p[n++] = t[--k];
+    p[n] = 0;
+    return n;
+}
+
+/* tm_doc_dropf's reason, formatted here: the formats below use only %s, %d, %lld and
+ * %.6g (tm_quality_fmt6g), and vsnprintf's own overhead was half of the reasons' cost. Same text,
+ * same truncation to 511 bytes as tm_doc_dropf's buffer. */
+static tamis_status drop_reason(tamis_doc *doc, const char *fmt, ...)
+{
+    char buf[512], num[32];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    for (const char *f = fmt; *f;) {
+        const char *piece = f, *pc = strchr(f, '%');
+        size_t len;
+        if (pc != f) { /* literal text up to the next conversion */
+            len = pc ? (size_t)(pc - f) : strlen(f);
+            f += len;
+        } else if (f[1] == 's') {
+            piece = va_arg(ap, const char *);
+            len = strlen(piece);
+            f += 2;
+        } else if (f[1] == 'd') {
+            piece = num;
+            len = (size_t)fmt_ll(num, va_arg(ap, int));
+            f += 2;
+        } else if (f[1] == 'l') { /* "%lld" */
+            piece = num;
+            len = (size_t)fmt_ll(num, va_arg(ap, long long));
+            f += 4;
+        } else { /* "%.6g", the only other conversion used */
+            piece = num;
+            len = (size_t)tm_quality_fmt6g(num, va_arg(ap, double));
+            f += 4;
+        }
+        if (len > sizeof buf - 1 - n)
+            len = sizeof buf - 1 - n;
+        memcpy(buf + n, piece, len);
+        n += len;
+    }
+    va_end(ap);
+    buf[n] = 0;
+    return tamis_doc_drop(doc, buf);
 }
 
 /* A rule is off when its threshold is negative; Gopher's are also off at 0, as
@@ -423,7 +518,7 @@ static tamis_status filter_process(void *self, tamis_doc *doc, tamis_error *err)
 
 #define DROP(...)                                                                          \
     do {                                                                                   \
-        if ((st = tm_doc_dropf(doc, __VA_ARGS__)) != TAMIS_OK)                             \
+        if ((st = drop_reason(doc, __VA_ARGS__)) != TAMIS_OK)                               \
             return tm_err(err, st, NULL, 0, 0, "filter: out of memory");                   \
     } while (0)
 
@@ -434,30 +529,30 @@ static tamis_status filter_process(void *self, tamis_doc *doc, tamis_error *err)
         if (on((double)c->gopher_max_words, true) && w > (double)c->gopher_max_words)
             DROP("gopher_max_words: %.6g > %lld", w, (long long)c->gopher_max_words);
         if (on(c->gopher_min_avg_word_length, true) && mean < c->gopher_min_avg_word_length)
-            DROP("gopher_min_avg_word_length: %.6g < %s", mean,
-                 thr6g(c->gopher_min_avg_word_length));
+            DROP("gopher_min_avg_word_length: %.6g < %.6g", mean,
+                 c->gopher_min_avg_word_length);
         if (on(c->gopher_max_avg_word_length, true) && mean > c->gopher_max_avg_word_length)
-            DROP("gopher_max_avg_word_length: %.6g > %s", mean,
-                 thr6g(c->gopher_max_avg_word_length));
+            DROP("gopher_max_avg_word_length: %.6g > %.6g", mean,
+                 c->gopher_max_avg_word_length);
         double t = c->gopher_max_symbol_word_ratio;
         if (on(t, true) && v[TM_QS_HASH_TO_TOKEN_RATIO] > t)
-            DROP("gopher_max_symbol_word_ratio: %.6g > %s ('#' per token)",
-                 v[TM_QS_HASH_TO_TOKEN_RATIO], thr6g(t));
+            DROP("gopher_max_symbol_word_ratio: %.6g > %.6g ('#' per token)",
+                 v[TM_QS_HASH_TO_TOKEN_RATIO], t);
         if (on(t, true) && v[TM_QS_ELLIPSIS_TO_TOKEN_RATIO] > t)
-            DROP("gopher_max_symbol_word_ratio: %.6g > %s (ellipses per token)",
-                 v[TM_QS_ELLIPSIS_TO_TOKEN_RATIO], thr6g(t));
+            DROP("gopher_max_symbol_word_ratio: %.6g > %.6g (ellipses per token)",
+                 v[TM_QS_ELLIPSIS_TO_TOKEN_RATIO], t);
         if (on(c->gopher_max_bullet_lines_ratio, true) &&
             v[TM_QS_FRAC_LINES_BULLET] > c->gopher_max_bullet_lines_ratio)
-            DROP("gopher_max_bullet_lines_ratio: %.6g > %s", v[TM_QS_FRAC_LINES_BULLET],
-                 thr6g(c->gopher_max_bullet_lines_ratio));
+            DROP("gopher_max_bullet_lines_ratio: %.6g > %.6g", v[TM_QS_FRAC_LINES_BULLET],
+                 c->gopher_max_bullet_lines_ratio);
         if (on(c->gopher_max_ellipsis_lines_ratio, true) &&
             v[TM_QS_FRAC_LINES_ELLIPSIS] > c->gopher_max_ellipsis_lines_ratio)
-            DROP("gopher_max_ellipsis_lines_ratio: %.6g > %s", v[TM_QS_FRAC_LINES_ELLIPSIS],
-                 thr6g(c->gopher_max_ellipsis_lines_ratio));
+            DROP("gopher_max_ellipsis_lines_ratio: %.6g > %.6g", v[TM_QS_FRAC_LINES_ELLIPSIS],
+                 c->gopher_max_ellipsis_lines_ratio);
         if (on(c->gopher_min_alpha_words_ratio, true) &&
             v[TM_QS_FRAC_TOKENS_ALPHA] < c->gopher_min_alpha_words_ratio)
-            DROP("gopher_min_alpha_words_ratio: %.6g < %s", v[TM_QS_FRAC_TOKENS_ALPHA],
-                 thr6g(c->gopher_min_alpha_words_ratio));
+            DROP("gopher_min_alpha_words_ratio: %.6g < %.6g", v[TM_QS_FRAC_TOKENS_ALPHA],
+                 c->gopher_min_alpha_words_ratio);
         if (have_stop && on((double)c->gopher_min_stop_words, true) &&
             v[TM_QS_GOPHER_STOP_WORDS] < (double)c->gopher_min_stop_words)
             DROP("gopher_min_stop_words: %.6g < %lld", v[TM_QS_GOPHER_STOP_WORDS],
@@ -481,17 +576,17 @@ static tamis_status filter_process(void *self, tamis_doc *doc, tamis_error *err)
         for (size_t i = 0; i < sizeof rep / sizeof *rep; i++) {
             double t = *(const double *)(const void *)((const char *)c + rep[i].off);
             if (on(t, true) && v[rep[i].sig] > t)
-                DROP("%s: %.6g > %s", rep[i].key, v[rep[i].sig], thr6g(t));
+                DROP("%s: %.6g > %.6g", rep[i].key, v[rep[i].sig], t);
         }
         for (int k = 0; k < 3; k++) {
             double t = c->gopher_max_top_ngram[k];
             if (on(t, true) && v[TM_QS_TOP_2GRAM + k] > t)
-                DROP("gopher_max_top_%dgram: %.6g > %s", k + 2, v[TM_QS_TOP_2GRAM + k], thr6g(t));
+                DROP("gopher_max_top_%dgram: %.6g > %.6g", k + 2, v[TM_QS_TOP_2GRAM + k], t);
         }
         for (int k = 0; k < 6; k++) {
             double t = c->gopher_max_dup_ngram[k];
             if (on(t, true) && v[TM_QS_DUP_5GRAM + k] > t)
-                DROP("gopher_max_dup_%dgram: %.6g > %s", k + 5, v[TM_QS_DUP_5GRAM + k], thr6g(t));
+                DROP("gopher_max_dup_%dgram: %.6g > %.6g", k + 5, v[TM_QS_DUP_5GRAM + k], t);
         }
     }
     if (c->c4) {
@@ -507,19 +602,19 @@ static tamis_status filter_process(void *self, tamis_doc *doc, tamis_error *err)
         double r = v[TM_QS_FW_LINE_PUNCT];
         if (on(c->fineweb_line_punct_thr, false) && r <= c->fineweb_line_punct_thr &&
             !(r == 0 && c->fineweb_line_punct_exclude_zero))
-            DROP("fineweb_line_punct_thr: %.6g <= %s", r, thr6g(c->fineweb_line_punct_thr));
+            DROP("fineweb_line_punct_thr: %.6g <= %.6g", r, c->fineweb_line_punct_thr);
         if (on(c->fineweb_short_line_thr, false) &&
             v[TM_QS_FW_SHORT_LINE] >= c->fineweb_short_line_thr)
-            DROP("fineweb_short_line_thr: %.6g >= %s", v[TM_QS_FW_SHORT_LINE],
-                 thr6g(c->fineweb_short_line_thr));
+            DROP("fineweb_short_line_thr: %.6g >= %.6g", v[TM_QS_FW_SHORT_LINE],
+                 c->fineweb_short_line_thr);
         if (on(c->fineweb_char_dup_ratio, false) &&
             v[TM_QS_FW_CHAR_DUP] >= c->fineweb_char_dup_ratio)
-            DROP("fineweb_char_dup_ratio: %.6g >= %s", v[TM_QS_FW_CHAR_DUP],
-                 thr6g(c->fineweb_char_dup_ratio));
+            DROP("fineweb_char_dup_ratio: %.6g >= %.6g", v[TM_QS_FW_CHAR_DUP],
+                 c->fineweb_char_dup_ratio);
         if (on(c->fineweb_new_line_ratio, false) &&
             v[TM_QS_FW_LIST_RATIO] > c->fineweb_new_line_ratio)
-            DROP("fineweb_new_line_ratio: %.6g > %s", v[TM_QS_FW_LIST_RATIO],
-                 thr6g(c->fineweb_new_line_ratio));
+            DROP("fineweb_new_line_ratio: %.6g > %.6g", v[TM_QS_FW_LIST_RATIO],
+                 c->fineweb_new_line_ratio);
     }
     if (c->lang_filter && lang && *lang) {
         if (!lang_allowed(c->languages, lang))
@@ -528,7 +623,7 @@ static tamis_status filter_process(void *self, tamis_doc *doc, tamis_error *err)
         if (sc && on(c->lang_min_score, false)) {
             double score = strtod(sc, NULL);
             if (score <= c->lang_min_score)
-                DROP("lang_min_score: %.6g <= %s", score, thr6g(c->lang_min_score));
+                DROP("lang_min_score: %.6g <= %.6g", score, c->lang_min_score);
         }
     }
 #undef DROP

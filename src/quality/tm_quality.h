@@ -166,4 +166,8 @@ tamis_status tm_quality_compute(const char *text, size_t n, const tm_quality_opt
 tamis_status tm_quality_c4_text(const char *text, size_t n, const tm_quality *q,
                                 bool remove_citations, tm_buf *out);
 
+/* "%.6g" of v into p (room for 32 bytes), as snprintf writes it, for the drop reasons;
+ * returns its length. */
+int tm_quality_fmt6g(char *p, double v);
+
 #endif /* TM_QUALITY_H */

@@ -410,6 +410,50 @@ TEST(test_names)
             CHECK(strcmp(tm_qs_name((tm_qs)i), tm_qs_name((tm_qs)j)) != 0);
 }
 
+TEST(test_fmt6g)
+{
+    /* The drop reasons' "%.6g" must be snprintf's text byte for byte: edges of the fast
+     * range, exact ties (12345.25 rounds to even), ratios of small counts as the signals
+     * are, and doubles of every exponent from their random bits. */
+    char got[32], want[32];
+    int bad = 0;
+    double edge[] = {0.0, -0.0, 1e-4, 0.99999e-4, 9.999995e-5, 1e6, 999999.5, 999999.49,
+                     999999.0, 0.1, 0.3, 2.0 / 3, -0.25, 12345.25, 12345.35, 0.0001234565,
+                     1e-5, 123456789.0, 1.0 / 0.0, -1.0 / 0.0, 0.0 / 0.0, 5e-324, 1.7e308};
+    for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
+        int n = tm_quality_fmt6g(got, edge[i]);
+        snprintf(want, sizeof want, "%.6g", edge[i]);
+        if (strcmp(got, want) || n != (int)strlen(want))
+            bad++;
+    }
+    CHECK_EQ_INT(bad, 0);
+    tm_quality_fmt6g(got, 12345.25);
+    CHECK_EQ_STR(got, "12345.2");
+    tm_quality_fmt6g(got, 2.0 / 3);
+    CHECK_EQ_STR(got, "0.666667");
+    tm_quality_fmt6g(got, 0.000123);
+    CHECK_EQ_STR(got, "0.000123");
+    for (int j = 1; j <= 400; j++)
+        for (int i = 0; i <= 3 * j; i++) {
+            double v = (double)i / j;
+            tm_quality_fmt6g(got, v);
+            snprintf(want, sizeof want, "%.6g", v);
+            bad += strcmp(got, want) != 0;
+        }
+    uint64_t x = 88172645463325252ull;
+    for (int k = 0; k < 200000; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        /* exponents around the fast range [1e-4, 1e6) and beyond it */
+        uint64_t bits = (x & 0x800FFFFFFFFFFFFFull) | ((uint64_t)(1000 + (x >> 52) % 60) << 52);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        tm_quality_fmt6g(got, v);
+        snprintf(want, sizeof want, "%.6g", v);
+        bad += strcmp(got, want) != 0;
+    }
+    CHECK_EQ_INT(bad, 0);
+}
+
 int main(void)
 {
     tm_arena_init(&arena);
@@ -426,6 +470,7 @@ int main(void)
     RUN(test_bmp_classes);
     RUN(test_class_shortcuts);
     RUN(test_names);
+    RUN(test_fmt6g);
     tm_arena_free(&arena);
     TEST_MAIN_END();
 }
