@@ -15,19 +15,21 @@ static const char *const big_langs[] = {
     "id", "cs", "ko", "uk", "ar", "sv", "hu", "el", "ro", "da", "fi", "he", "th", "no",
     "sk", "bg", "hr", "ca", NULL};
 
+/* What the phrase scan reads comes first (bytes 0..29 of 48): fewer records straddle two
+ * cache lines (callgrind --cache-sim: the scan's D1 misses are on these records). */
 typedef struct cl_phrase {
     const char *s; /* normalised */
     uint32_t len;
     uint32_t nwords; /* words (normalised: spaces + 1) */
-    uint8_t cls;
-    bool nospace;  /* written in a script without spaces: matched as a substring */
-    int value;
-    int32_t next;  /* next phrase with the same first word, -1 */
-    int32_t next_in_class; /* next phrase of the same class, -1 */
-    int32_t next_by_byte;  /* related labels: next with the same first byte, -1 */
     uint32_t pre;  /* first four bytes (when len >= 4): a cheap test before memcmp */
     uint32_t suf;  /* last four bytes (when len >= 4): phrases found by their first word
                     * differ at the end ("read more", "read also") */
+    int32_t next;  /* next phrase with the same first word, -1 */
+    uint8_t cls;
+    bool nospace;  /* written in a script without spaces: matched as a substring */
+    int value;
+    int32_t next_in_class; /* next phrase of the same class, -1 */
+    int32_t next_by_byte;  /* related labels: next with the same first byte, -1 */
 } cl_phrase;
 
 
