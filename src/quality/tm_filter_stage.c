@@ -431,7 +431,8 @@ static int fmt_ll(char *p, long long v)
 /* tm_doc_dropf's reason, formatted here: the formats below use only %s, %d, %lld and
  * %.6g (tm_quality_fmt6g), and vsnprintf's own overhead was half of the reasons' cost. Same text,
  * same truncation to 511 bytes as tm_doc_dropf's buffer. */
-static tamis_status drop_reason(tamis_doc *doc, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static tamis_status drop_reason(tamis_doc *doc,
+                                                                      const char *fmt, ...)
 {
     char buf[512], num[32];
     size_t n = 0;
@@ -451,14 +452,17 @@ static tamis_status drop_reason(tamis_doc *doc, const char *fmt, ...)
             piece = num;
             len = (size_t)fmt_ll(num, va_arg(ap, int));
             f += 2;
-        } else if (f[1] == 'l') { /* "%lld" */
+        } else if (!strncmp(f, "%lld", 4)) {
             piece = num;
             len = (size_t)fmt_ll(num, va_arg(ap, long long));
             f += 4;
-        } else { /* "%.6g", the only other conversion used */
+        } else if (!strncmp(f, "%.6g", 4)) {
             piece = num;
             len = (size_t)tm_quality_fmt6g(num, va_arg(ap, double));
             f += 4;
+        } else { /* a conversion this formatter does not know: a bug in a format below */
+            va_end(ap);
+            return TAMIS_ERR_INTERNAL;
         }
         if (len > sizeof buf - 1 - n)
             len = sizeof buf - 1 - n;

@@ -658,9 +658,9 @@ static bool count_unigrams(qctx *c, uint32_t *wslot)
         qslot *slot = qmap_put(&c->uniq, c->w.wf[k], &fresh);
         if (fresh) {
             uint32_t f = 0;
-            if (stop && tm_qstop_has(stop, c->w.wf[k]))
+            if (tm_qstop_has(stop, c->w.wf[k]))
                 f |= 1;
-            if (gstop && tm_qstop_has(gstop, c->w.wf[k]))
+            if (tm_qstop_has(gstop, c->w.wf[k]))
                 f |= 2;
             if (!gstop && gopher_builtin_word(c->w.wf[k]))
                 f |= 4;

@@ -13,8 +13,6 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-
-
 uint64_t tm_quality_fold_hash(const char *w, size_t n)
 {
     char fold[256];
@@ -93,7 +91,6 @@ void tm_qstop_free(tm_qstop *s)
     tm_free(s->keys);
     tm_free(s);
 }
-
 
 size_t tm_qstop_size(const tm_qstop *s) { return s ? s->n : 0; }
 

@@ -177,7 +177,7 @@ TEST(test_every_failing_rule_reported)
 }
 
 /* The drop reasons' text: the value and its threshold as "%.6g" writes them, also when a
- * threshold changes between documents (thresholds come from a per-thread memo). */
+ * threshold changes between documents and back (the stage formats reasons itself). */
 TEST(test_reason_text)
 {
     static const struct {
