@@ -57,7 +57,7 @@ def cpu_run(cmd, **kw):
     return out, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), w1 - w0
 
 open(txt, "rb").read()  # warm the page cache
-runs = int(os.environ.get("RUNS", "5"))
+runs = max(1, int(os.environ.get("RUNS", "5")))
 wc_t, st_t = [], []
 for _ in range(runs):
     wc_t.append(cpu_run(["wc", "-w", txt])[1])

@@ -647,8 +647,9 @@ uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
             uint64_t ub = ((b + 0x3F3F3F3F3F3F3F3Full) ^ (b + 0x2525252525252525ull)) & 0x8080808080808080ull;
             a |= ua >> 2;
             b |= ub >> 2;
+            /* (val 0: a phrase's first word only, no stop word: try the head too) */
             const cl_slot *s = map_find_h(&lx->words, cl_mix(a, b, n));
-            if (s)
+            if (s && s->val)
                 return s->val;
             /* An elided article ("l'etat"): the head before an inner apostrophe. Most
              * words have none: tested on the two words at once first. */
@@ -688,7 +689,7 @@ uint32_t cl_lex_stopmask(const cl_lex *lx, const char *w, size_t n)
     if (p < end)
         return 0;
     const cl_slot *s = map_find(&lx->words, buf, k);
-    if (s)
+    if (s && s->val)
         return s->val;
     if (!apos)
         return 0;

@@ -152,7 +152,7 @@ static long check_ascii_word(const cl_lex *lx, const char *wd, size_t n, long *t
         return 0;
     (*tried)++;
     static const char *const ends[] = {" and more text", ". And more text", "- and more text",
-                                       "'s more text...", "Ã©tÃ© more text",
+                                       "'s more text...", "\xC3\xA9t\xC3\xA9 more text",
                                        "", NULL};
     static const bool ended[] = {true, true, true, false, false, false};
     long bad = 0;
